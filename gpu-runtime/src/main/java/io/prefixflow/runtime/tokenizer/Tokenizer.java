@@ -1,0 +1,24 @@
+package io.prefixflow.runtime.tokenizer;
+
+/**
+ * Text to token ids and back, following the rules of the implementation the model came from
+ * (llama2.c's run.c for llama2.c checkpoints, llama.cpp for GGUF files).
+ */
+public interface Tokenizer {
+    /** Encodes a prompt; {@code addBos} prepends the BOS token. Never appends EOS. */
+    int[] encode(String text, boolean addBos);
+
+    /**
+     * The bytes token {@code token} prints as when it follows {@code prevToken} (byte-fallback pieces
+     * give their raw byte; a piece right after BOS may lose its leading space, as the source
+     * implementation does). Bytes, not a String: one character may span several tokens.
+     */
+    byte[] decode(int prevToken, int token);
+
+    int vocabSize();
+
+    int bosId();
+
+    /** End-of-sequence id, or -1 when the vocabulary has none. */
+    int eosId();
+}
