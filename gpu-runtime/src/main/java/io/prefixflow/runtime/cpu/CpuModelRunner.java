@@ -1,0 +1,291 @@
+package io.prefixflow.runtime.cpu;
+
+import io.prefixflow.runtime.model.LayerWeights;
+import io.prefixflow.runtime.model.ModelConfig;
+import io.prefixflow.runtime.model.ModelWeights;
+import io.prefixflow.runtime.runner.ForwardBatch;
+import io.prefixflow.runtime.runner.ModelRunner;
+import io.prefixflow.runtime.runner.SequenceChunk;
+import io.prefixflow.runtime.tensor.WeightMatrix;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The Llama forward pass on the CPU: Vector API kernels, threads over matrix rows and attention heads,
+ * K/V in paged blocks.
+ *
+ * <p>A step flattens every sequence's new tokens into one activation matrix {@code [numTokens][dim]}, so
+ * each weight matrix is streamed once per step for the whole batch. Everything per token (norms, RoPE,
+ * attention through the sequence's block table) is computed independently of the other rows, and the
+ * matrix kernels are batch-invariant, so a sequence's logits do not depend on its batch mates.
+ */
+public final class CpuModelRunner implements ModelRunner {
+    /** Below this many multiply-adds a matrix product runs on the calling thread alone. */
+    private static final long MIN_PARALLEL_WORK = 1L << 15;
+    /** Row chunks are multiples of this, so a register-tiled kernel sees whole tiles. */
+    private static final int ROW_ALIGN = 16;
+
+    private final ModelConfig config;
+    private final ModelWeights weights;
+    private final PagedKvStore kv;
+    private final RopeTable rope;
+    private final WorkerPool pool;
+    private final float attentionScale;
+
+    private ActivationBuffers buffers;
+
+    /**
+     * @param config       the model's shape; its {@code contextLength} bounds positions
+     * @param weights      the model's weights
+     * @param blockSize    tokens per KV block
+     * @param numBlocks    KV blocks to hold
+     * @param numThreads   threads for the matrix products and attention, the caller included
+     */
+    public CpuModelRunner(ModelConfig config, ModelWeights weights, int blockSize, int numBlocks, int numThreads) {
+        if (blockSize <= 0 || numBlocks <= 0) {
+            throw new IllegalArgumentException("blockSize and numBlocks must be positive, got " + blockSize + ", "
+                    + numBlocks);
+        }
+        this.config = config;
+        this.weights = weights;
+        this.kv = new PagedKvStore(config, blockSize, numBlocks);
+        this.rope = new RopeTable(config, config.contextLength());
+        this.pool = new WorkerPool(numThreads);
+        this.attentionScale = (float) (1.0 / Math.sqrt(config.headSize()));
+    }
+
+    /** Blocks that fit in {@code kvCacheBytes} for this model and block size. */
+    public static int blocksForBudget(ModelConfig config, int blockSize, long kvCacheBytes) {
+        long n = kvCacheBytes / PagedKvStore.bytesPerBlock(config, blockSize);
+        if (n < 1) {
+            throw new IllegalArgumentException("KV cache budget of " + kvCacheBytes + " bytes holds no block of "
+                    + blockSize + " tokens (" + PagedKvStore.bytesPerBlock(config, blockSize) + " bytes each)");
+        }
+        return (int) Math.min(n, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public int blockSize() {
+        return kv.blockSize();
+    }
+
+    @Override
+    public int numBlocks() {
+        return kv.numBlocks();
+    }
+
+    @Override
+    public float[][] forward(ForwardBatch batch) {
+        List<SequenceChunk> seqs = batch.sequences();
+        int numTokens = batch.totalTokens();
+        int numSeqs = seqs.size();
+        ActivationBuffers b = buffersFor(numTokens, numSeqs);
+        int t = 0;
+        for (int s = 0; s < numSeqs; s++) {
+            SequenceChunk chunk = validate(seqs.get(s), s);
+            for (int i = 0; i < chunk.tokenIds().length; i++, t++) {
+                b.tokenSequence[t] = s;
+                b.tokenPosition[t] = chunk.startPosition() + i;
+                weights.tokenEmbedding().copyRow(chunk.tokenIds()[i], b.x, t * config.dim());
+            }
+            b.lastToken[s] = t - 1;
+        }
+        for (int layer = 0; layer < config.numLayers(); layer++) {
+            attentionBlock(layer, weights.layers().get(layer), seqs, numTokens, b);
+            feedForwardBlock(weights.layers().get(layer), numTokens, b);
+        }
+        return logits(seqs, b);
+    }
+
+    private SequenceChunk validate(SequenceChunk chunk, int index) {
+        if (chunk.endPosition() > config.contextLength()) {
+            throw new IllegalArgumentException("sequence " + index + " reaches position " + chunk.endPosition()
+                    + ", beyond the context length " + config.contextLength());
+        }
+        int blocksNeeded = (chunk.endPosition() + kv.blockSize() - 1) / kv.blockSize();
+        if (chunk.blockTable().length < blocksNeeded) {
+            throw new IllegalArgumentException("sequence " + index + " needs " + blocksNeeded
+                    + " blocks for position " + (chunk.endPosition() - 1) + " but its block table has "
+                    + chunk.blockTable().length);
+        }
+        for (int i = 0; i < blocksNeeded; i++) {
+            int block = chunk.blockTable()[i];
+            if (block < 0 || block >= kv.numBlocks()) {
+                throw new IllegalArgumentException("sequence " + index + " block table entry " + i + " = " + block
+                        + " is outside [0, " + kv.numBlocks() + ")");
+            }
+        }
+        for (int token : chunk.tokenIds()) {
+            if (token < 0 || token >= config.vocabSize()) {
+                throw new IllegalArgumentException("sequence " + index + " has token id " + token
+                        + " outside the vocabulary [0, " + config.vocabSize() + ")");
+            }
+        }
+        return chunk;
+    }
+
+    private void attentionBlock(int layer, LayerWeights w, List<SequenceChunk> seqs, int numTokens,
+                                ActivationBuffers b) {
+        int dim = config.dim();
+        int kvDim = config.kvDim();
+        for (int t = 0; t < numTokens; t++) {
+            CpuOps.rmsnorm(b.xb, t * dim, b.x, t * dim, w.attnNorm(), dim, config.rmsEps());
+        }
+        matmul(w.wq(), b.xb, dim, numTokens, b.q, dim);
+        matmul(w.wk(), b.xb, dim, numTokens, b.k, kvDim);
+        matmul(w.wv(), b.xb, dim, numTokens, b.v, kvDim);
+        float[] keys = kv.keys(layer);
+        float[] values = kv.values(layer);
+        for (int t = 0; t < numTokens; t++) {
+            if (w.bq() != null) {
+                CpuOps.add(b.q, t * dim, w.bq(), 0, dim);
+                CpuOps.add(b.k, t * kvDim, w.bk(), 0, kvDim);
+                CpuOps.add(b.v, t * kvDim, w.bv(), 0, kvDim);
+            }
+            int position = b.tokenPosition[t];
+            rope.rotate(b.q, t * dim, config.numHeads(), position);
+            rope.rotate(b.k, t * kvDim, config.numKvHeads(), position);
+            int slot = kv.offset(seqs.get(b.tokenSequence[t]).blockTable(), position);
+            System.arraycopy(b.k, t * kvDim, keys, slot, kvDim);
+            System.arraycopy(b.v, t * kvDim, values, slot, kvDim);
+        }
+        int numHeads = config.numHeads();
+        parallel(numTokens * numHeads, 1, (long) numTokens * numHeads * config.headSize() * 64,
+                (start, end, worker) -> {
+                    for (int item = start; item < end; item++) {
+                        attendOneHead(item / numHeads, item % numHeads, seqs, keys, values, b, worker);
+                    }
+                });
+        matmul(w.wo(), b.att, dim, numTokens, b.xb, dim);
+        CpuOps.add(b.x, 0, b.xb, 0, numTokens * dim);
+    }
+
+    private void attendOneHead(int t, int head, List<SequenceChunk> seqs, float[] keys, float[] values,
+                               ActivationBuffers b, int worker) {
+        int headSize = config.headSize();
+        int kvHeadOffset = (head / config.groupSize()) * headSize;
+        int qOffset = t * config.dim() + head * headSize;
+        int position = b.tokenPosition[t];
+        int[] blockTable = seqs.get(b.tokenSequence[t]).blockTable();
+        float[] scores = b.scores[worker];
+        for (int p = 0; p <= position; p++) {
+            int k = kv.offset(blockTable, p) + kvHeadOffset;
+            scores[p] = CpuOps.dot(b.q, qOffset, keys, k, headSize) * attentionScale;
+        }
+        CpuOps.softmax(scores, 0, position + 1);
+        int out = t * config.dim() + head * headSize;
+        Arrays.fill(b.att, out, out + headSize, 0f);
+        for (int p = 0; p <= position; p++) {
+            int v = kv.offset(blockTable, p) + kvHeadOffset;
+            CpuOps.axpy(b.att, out, scores[p], values, v, headSize);
+        }
+    }
+
+    private void feedForwardBlock(LayerWeights w, int numTokens, ActivationBuffers b) {
+        int dim = config.dim();
+        int hidden = config.hiddenDim();
+        for (int t = 0; t < numTokens; t++) {
+            CpuOps.rmsnorm(b.xb, t * dim, b.x, t * dim, w.ffnNorm(), dim, config.rmsEps());
+        }
+        matmul(w.w1(), b.xb, dim, numTokens, b.hb, hidden);
+        matmul(w.w3(), b.xb, dim, numTokens, b.hb2, hidden);
+        CpuOps.swiglu(b.hb, 0, b.hb, 0, b.hb2, 0, numTokens * hidden);
+        matmul(w.w2(), b.hb, hidden, numTokens, b.xb, dim);
+        CpuOps.add(b.x, 0, b.xb, 0, numTokens * dim);
+    }
+
+    private float[][] logits(List<SequenceChunk> seqs, ActivationBuffers b) {
+        int dim = config.dim();
+        int numSeqs = seqs.size();
+        for (int s = 0; s < numSeqs; s++) {
+            CpuOps.rmsnorm(b.last, s * dim, b.x, b.lastToken[s] * dim, weights.finalNorm(), dim,
+                    config.rmsEps());
+        }
+        int vocab = config.vocabSize();
+        matmul(weights.classifier(), b.last, dim, numSeqs, b.logits, vocab);
+        float[][] out = new float[numSeqs][];
+        for (int s = 0; s < numSeqs; s++) {
+            out[s] = Arrays.copyOfRange(b.logits, s * vocab, (s + 1) * vocab);
+        }
+        return out;
+    }
+
+    /** {@code y[t][0..rows) = W · x[t]} for every token, rows split over the threads. */
+    private void matmul(WeightMatrix w, float[] x, int xStride, int numTokens, float[] y, int yStride) {
+        int rows = w.rows();
+        long work = (long) rows * w.cols() * numTokens;
+        int chunk = Math.max(ROW_ALIGN, (rows / (pool.numThreads() * 8)) / ROW_ALIGN * ROW_ALIGN);
+        parallel(rows, chunk, work, (start, end, worker) -> w.matmul(x, xStride, numTokens, y, yStride, start, end));
+    }
+
+    private void parallel(int numItems, int chunk, long work, WorkerPool.RangeBody body) {
+        if (work < MIN_PARALLEL_WORK) {
+            body.run(0, numItems, 0);
+        } else {
+            pool.parallelFor(numItems, chunk, body);
+        }
+    }
+
+    private ActivationBuffers buffersFor(int numTokens, int numSeqs) {
+        if (buffers == null) {
+            buffers = new ActivationBuffers(numTokens, numSeqs, config, pool.numThreads());
+        } else if (numTokens > buffers.capacityTokens || numSeqs > buffers.capacitySeqs) {
+            buffers = new ActivationBuffers(Math.max(numTokens, buffers.capacityTokens),
+                    Math.max(numSeqs, buffers.capacitySeqs), config, pool.numThreads());
+        }
+        return buffers;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /** Scratch activations for up to {@code capacityTokens} tokens of {@code capacitySeqs} sequences. */
+    private static final class ActivationBuffers {
+        final int capacityTokens;
+        final int capacitySeqs;
+        final int[] tokenSequence;
+        final int[] tokenPosition;
+        final int[] lastToken;
+        final float[] x;    // (tokens, dim) residual stream
+        final float[] xb;   // (tokens, dim) normed input / block output
+        final float[] q;    // (tokens, dim)
+        final float[] k;    // (tokens, kvDim)
+        final float[] v;    // (tokens, kvDim)
+        final float[] att;  // (tokens, dim) attention output before wo
+        final float[] hb;   // (tokens, hiddenDim)
+        final float[] hb2;  // (tokens, hiddenDim)
+        final float[] last; // (seqs, dim) normed last positions
+        final float[] logits; // (seqs, vocab)
+        final float[][] scores; // (threads, contextLength)
+
+        ActivationBuffers(int capacityTokens, int capacitySeqs, ModelConfig c, int numThreads) {
+            this.capacityTokens = capacityTokens;
+            this.capacitySeqs = capacitySeqs;
+            int dim = c.dim();
+            int kvDim = c.kvDim();
+            int hidden = c.hiddenDim();
+            int vocab = c.vocabSize();
+            tokenSequence = new int[capacityTokens];
+            tokenPosition = new int[capacityTokens];
+            lastToken = new int[capacitySeqs];
+            x = new float[capacityTokens * dim];
+            xb = new float[capacityTokens * dim];
+            q = new float[capacityTokens * dim];
+            k = new float[capacityTokens * kvDim];
+            v = new float[capacityTokens * kvDim];
+            att = new float[capacityTokens * dim];
+            hb = new float[capacityTokens * hidden];
+            hb2 = new float[capacityTokens * hidden];
+            last = new float[capacitySeqs * dim];
+            logits = new float[capacitySeqs * vocab];
+            scores = new float[numThreads][c.contextLength()];
+        }
+    }
+}

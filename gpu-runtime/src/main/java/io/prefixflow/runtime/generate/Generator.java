@@ -1,0 +1,152 @@
+package io.prefixflow.runtime.generate;
+
+import io.prefixflow.kv.BlockPool;
+import io.prefixflow.runtime.model.Model;
+import io.prefixflow.runtime.runner.ForwardBatch;
+import io.prefixflow.runtime.runner.ModelRunner;
+import io.prefixflow.runtime.runner.SequenceChunk;
+import io.prefixflow.runtime.sampling.Sampler;
+import io.prefixflow.runtime.sampling.SamplingParams;
+import io.prefixflow.runtime.sampling.StopStringMatcher;
+import io.prefixflow.runtime.tokenizer.Tokenizer;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Runs one prompt to completion on a {@link ModelRunner}: prefill in chunks, then decode token by
+ * token, drawing KV blocks from a {@link BlockPool} as the sequence grows and returning them at the end.
+ *
+ * <p>The serving engine batches many requests; this is the plain loop for one, used by
+ * {@code generate} with a single prompt and as the reference the engine is compared against.
+ */
+public final class Generator {
+    private final Model model;
+    private final ModelRunner runner;
+    private final BlockPool blocks;
+    private final int prefillChunkTokens;
+    private final Sampler sampler = new Sampler();
+
+    public Generator(Model model, ModelRunner runner, BlockPool blocks, int prefillChunkTokens) {
+        if (prefillChunkTokens < 1) {
+            throw new IllegalArgumentException("prefillChunkTokens must be >= 1, got " + prefillChunkTokens);
+        }
+        this.model = model;
+        this.runner = runner;
+        this.blocks = blocks;
+        this.prefillChunkTokens = prefillChunkTokens;
+    }
+
+    /** Generates from already-encoded prompt ids. */
+    public GenerationResult generate(int[] promptIds, SamplingParams params, TokenListener listener) {
+        int context = runner.config().contextLength();
+        if (promptIds.length == 0) {
+            throw new IllegalArgumentException("the prompt encodes to no tokens; give a non-empty prompt");
+        }
+        if (promptIds.length >= context) {
+            throw new IllegalArgumentException("the prompt has " + promptIds.length
+                    + " tokens, but the context holds " + context + " (prompt plus at least one generated token)");
+        }
+        int blockSize = runner.blockSize();
+        int[] table = new int[(context + blockSize - 1) / blockSize];
+        int numBlocks = 0;
+        Tokenizer tokenizer = model.tokenizer();
+        StopStringMatcher stops = new StopStringMatcher(params.stopStrings());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int[] generated = new int[params.maxTokens()];
+        int numGenerated = 0;
+        int streamed = 0;
+        String text = "";
+        FinishReason reason = FinishReason.LENGTH;
+        boolean stoppedByString = false;
+        try {
+            float[] logits = null;
+            for (int start = 0; start < promptIds.length; start += prefillChunkTokens) {
+                int end = Math.min(promptIds.length, start + prefillChunkTokens);
+                numBlocks = ensureBlocks(table, numBlocks, end, blockSize);
+                logits = runner.forward(ForwardBatch.of(new SequenceChunk(
+                        Arrays.copyOfRange(promptIds, start, end), start, table)))[0];
+            }
+            int prev = promptIds[promptIds.length - 1];
+            int position = promptIds.length;
+            while (true) {
+                int token = sampler.sample(logits, params, numGenerated);
+                generated[numGenerated++] = token;
+                if (model.stopTokenIds().contains(token)) {
+                    reason = FinishReason.STOP;
+                    listener.onToken(token, "");
+                    break;
+                }
+                if (tokenizer != null) {
+                    bytes.writeBytes(tokenizer.decode(prev, token));
+                    int checkedUpTo = text.length();
+                    text = completeCharacters(bytes);
+                    int stopAt = stops.findStop(text, checkedUpTo);
+                    if (stopAt >= 0) {
+                        text = text.substring(0, stopAt);
+                        listener.onToken(token, text.substring(Math.min(streamed, text.length())));
+                        reason = FinishReason.STOP;
+                        stoppedByString = true;
+                        break;
+                    }
+                    int safe = stops.safeLength(text);
+                    listener.onToken(token, text.substring(streamed, Math.max(streamed, safe)));
+                    streamed = Math.max(streamed, safe);
+                } else {
+                    listener.onToken(token, "");
+                }
+                if (numGenerated == params.maxTokens() || position == context) {
+                    reason = FinishReason.LENGTH;
+                    break;
+                }
+                numBlocks = ensureBlocks(table, numBlocks, position + 1, blockSize);
+                logits = runner.forward(ForwardBatch.of(new SequenceChunk(new int[] {token}, position, table)))[0];
+                prev = token;
+                position++;
+            }
+        } finally {
+            for (int i = numBlocks - 1; i >= 0; i--) {
+                blocks.release(table[i]);
+            }
+        }
+        if (tokenizer != null && !stoppedByString) {
+            String all = bytes.toString(StandardCharsets.UTF_8);
+            if (all.length() > streamed) {
+                listener.onToken(-1, all.substring(streamed));
+            }
+            text = all;
+        }
+        return new GenerationResult(promptIds, Arrays.copyOf(generated, numGenerated), text, reason);
+    }
+
+    private int ensureBlocks(int[] table, int numBlocks, int positions, int blockSize) {
+        while (numBlocks * blockSize < positions) {
+            int block = blocks.tryAllocate();
+            if (block < 0) {
+                throw new IllegalStateException("the KV cache is full (" + blocks.numBlocks()
+                        + " blocks): raise --kv-cache-bytes");
+            }
+            table[numBlocks++] = block;
+        }
+        return numBlocks;
+    }
+
+    /** The text of {@code bytes} without a trailing, still incomplete UTF-8 sequence. */
+    private static String completeCharacters(ByteArrayOutputStream bytes) {
+        byte[] all = bytes.toByteArray();
+        int end = all.length;
+        int back = 0;
+        while (back < 3 && end - back - 1 >= 0 && (all[end - back - 1] & 0xC0) == 0x80) {
+            back++;
+        }
+        int leadIndex = end - back - 1;
+        if (leadIndex >= 0) {
+            int lead = all[leadIndex] & 0xFF;
+            int needed = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
+            if (needed > back) {
+                end = leadIndex;
+            }
+        }
+        return new String(all, 0, end, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,121 @@
+package io.prefixflow.runtime.sampling;
+
+import java.util.Arrays;
+
+/**
+ * Picks the next token from logits: greedy, or temperature with top-k and top-p.
+ *
+ * <p>NOTE: the random number for output token {@code i} is a pure function of {@code (seed, i)}, not
+ * the state of a generator. A request restored from a checkpoint with {@code i} tokens already generated
+ * therefore continues with exactly the numbers an uninterrupted run would have drawn.
+ *
+ * <p>One sampler per engine thread; its scratch arrays are reused across calls.
+ */
+public final class Sampler {
+    private int[] order = new int[0];
+    private float[] probs = new float[0];
+
+    /** Greedy: the highest logit, ties to the lowest id (a strict {@code >} scan, as run.c). */
+    public static int argmax(float[] logits) {
+        int best = 0;
+        float bestValue = logits[0];
+        for (int i = 1; i < logits.length; i++) {
+            if (logits[i] > bestValue) {
+                bestValue = logits[i];
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** Samples output token number {@code outputIndex} (0-based) of a request. */
+    public int sample(float[] logits, SamplingParams params, int outputIndex) {
+        if (params.isGreedy()) {
+            return argmax(logits);
+        }
+        int n = logits.length;
+        ensureCapacity(n);
+        int kept = candidates(logits, params.topK(), n);
+        // Softmax over the kept candidates, in descending logit order.
+        float max = logits[order[0]];
+        double sum = 0;
+        for (int i = 0; i < kept; i++) {
+            double p = Math.exp((logits[order[i]] - max) / params.temperature());
+            probs[i] = (float) p;
+            sum += p;
+        }
+        if (params.topP() < 1f) {
+            double cumulative = 0;
+            int cut = kept;
+            for (int i = 0; i < kept; i++) {
+                cumulative += probs[i] / sum;
+                if (cumulative >= params.topP()) {
+                    cut = i + 1;
+                    break;
+                }
+            }
+            sum = 0;
+            for (int i = 0; i < cut; i++) {
+                sum += probs[i];
+            }
+            kept = cut;
+        }
+        double r = uniform(params.seed(), outputIndex) * sum;
+        double cumulative = 0;
+        for (int i = 0; i < kept; i++) {
+            cumulative += probs[i];
+            if (r < cumulative) {
+                return order[i];
+            }
+        }
+        return order[kept - 1];
+    }
+
+    /** Fills {@code order} with candidate ids by descending logit (ties: lower id first); returns how many. */
+    private int candidates(float[] logits, int topK, int n) {
+        int kept = topK > 0 ? Math.min(topK, n) : n;
+        Integer[] boxed = null;
+        if (kept == n) {
+            boxed = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                boxed[i] = i;
+            }
+            Arrays.sort(boxed, (a, b) -> logits[a] != logits[b] ? Float.compare(logits[b], logits[a]) : a - b);
+            for (int i = 0; i < n; i++) {
+                order[i] = boxed[i];
+            }
+            return n;
+        }
+        // Partial selection: keep the best `kept` in order by insertion (topK is small in practice).
+        int size = 0;
+        for (int id = 0; id < n; id++) {
+            float v = logits[id];
+            if (size == kept && !(v > logits[order[size - 1]])) {
+                continue;
+            }
+            int pos = size == kept ? size - 1 : size++;
+            while (pos > 0 && v > logits[order[pos - 1]]) {
+                order[pos] = order[pos - 1];
+                pos--;
+            }
+            order[pos] = id;
+        }
+        return size;
+    }
+
+    private void ensureCapacity(int n) {
+        if (order.length < n) {
+            order = new int[n];
+            probs = new float[n];
+        }
+    }
+
+    /** A uniform number in [0, 1) determined by the seed and the output index (SplitMix64 finalizer). */
+    static double uniform(long seed, int outputIndex) {
+        long z = seed + 0x9E3779B97F4A7C15L * (outputIndex + 1L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        return (z >>> 11) * 0x1.0p-53;
+    }
+}
