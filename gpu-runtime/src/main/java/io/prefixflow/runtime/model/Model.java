@@ -18,4 +18,9 @@ public record Model(String name, ModelConfig config, ModelWeights weights, Token
     public Model {
         stopTokenIds = Set.copyOf(stopTokenIds);
     }
+
+    /** The same model served with another context length, in tokens. */
+    public Model withContextLength(int contextLength) {
+        return new Model(name, config.withContextLength(contextLength), weights, tokenizer, stopTokenIds, chatTemplate);
+    }
 }

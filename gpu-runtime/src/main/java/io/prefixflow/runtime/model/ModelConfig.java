@@ -59,4 +59,10 @@ public record ModelConfig(int dim, int hiddenDim, int numLayers, int numHeads, i
     public int groupSize() {
         return numHeads / numKvHeads;
     }
+
+    /** The same model with another context length (positions are RoPE-encoded, so any length runs). */
+    public ModelConfig withContextLength(int newContextLength) {
+        return new ModelConfig(dim, hiddenDim, numLayers, numHeads, numKvHeads, vocabSize, newContextLength, rmsEps,
+                ropeTheta, ropeStyle);
+    }
 }

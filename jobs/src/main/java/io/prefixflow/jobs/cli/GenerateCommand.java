@@ -1,0 +1,93 @@
+package io.prefixflow.jobs.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.prefixflow.kv.BlockPool;
+import io.prefixflow.runtime.cpu.CpuModelRunner;
+import io.prefixflow.runtime.generate.GenerationResult;
+import io.prefixflow.runtime.generate.Generator;
+import io.prefixflow.runtime.model.Model;
+import io.prefixflow.runtime.sampling.SamplingParams;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code generate}: completes a prompt, streaming the text or printing one JSON object. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Generate a completion for a prompt on the CPU engine.")
+final class GenerateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "The prompt text.")
+    String prompt;
+
+    @Option(names = "--max-tokens", paramLabel = "N", description = "Most tokens to generate (default 256).")
+    int maxTokens = 256;
+
+    @Option(names = "--temperature", paramLabel = "T", description = "0 = greedy (default 0).")
+    float temperature = 0f;
+
+    @Option(names = "--top-p", paramLabel = "P", description = "Nucleus sampling threshold (default 1 = off).")
+    float topP = 1f;
+
+    @Option(names = "--top-k", paramLabel = "K", description = "Keep the K most likely tokens (default 0 = off).")
+    int topK = 0;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Random seed; the same seed gives the same output (default 0).")
+    long seed = 0;
+
+    @Option(names = "--stop", paramLabel = "TEXT", description = "Stop before this text; repeatable.")
+    List<String> stop = List.of();
+
+    @Option(names = "--json", description = "Print one JSON object: prompt_token_ids, token_ids, text, finish_reason.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        SamplingParams params = new SamplingParams(temperature, topP, topK, seed, maxTokens, stop);
+        Model model = modelOptions.load();
+        if (model.tokenizer() == null) {
+            throw new IllegalArgumentException("model " + model.name() + " has no tokenizer; give --tokenizer");
+        }
+        int[] promptIds = model.tokenizer().encode(prompt, true);
+        int blockSize = modelOptions.blockSize;
+        int numBlocks = (model.config().contextLength() + blockSize - 1) / blockSize;
+        PrintWriter out = spec.commandLine().getOut();
+        try (CpuModelRunner runner = new CpuModelRunner(model.config(), model.weights(), blockSize, numBlocks,
+                modelOptions.threads)) {
+            Generator generator = new Generator(model, runner, new BlockPool(numBlocks), 512);
+            long startNanos = System.nanoTime();
+            GenerationResult result = generator.generate(promptIds, params, (token, delta) -> {
+                if (!json && !delta.isEmpty()) {
+                    out.print(delta);
+                    out.flush();
+                }
+            });
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            if (json) {
+                ObjectMapper mapper = new ObjectMapper();
+                ObjectNode node = mapper.createObjectNode();
+                node.putPOJO("prompt_token_ids", result.promptTokenIds());
+                node.putPOJO("token_ids", result.tokenIds());
+                node.put("text", result.text());
+                node.put("finish_reason", result.finishReason().wireName());
+                out.println(mapper.writeValueAsString(node));
+            } else {
+                out.println();
+                spec.commandLine().getErr().printf("[%d prompt + %d generated tokens in %.2f s, %s]%n",
+                        promptIds.length, result.tokenIds().length, seconds, result.finishReason().wireName());
+            }
+            out.flush();
+        }
+        return 0;
+    }
+}

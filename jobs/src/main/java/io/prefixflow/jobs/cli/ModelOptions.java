@@ -1,0 +1,51 @@
+package io.prefixflow.jobs.cli;
+
+import io.prefixflow.runtime.model.Model;
+import io.prefixflow.runtime.model.ModelLoader;
+import io.prefixflow.runtime.model.DefaultTokenizerFactory;
+import io.prefixflow.runtime.tensor.GgmlType;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options that say which model to load and how to run it; shared by the commands that run a model. */
+final class ModelOptions {
+    @Option(names = "--model", required = true, paramLabel = "PATH|dummy:SHAPE",
+            description = "A GGUF file, a llama2.c checkpoint, or dummy:llama-110m / dummy:llama-1b / dummy:tiny.")
+    String model;
+
+    @Option(names = "--tokenizer", paramLabel = "PATH",
+            description = "llama2.c tokenizer file, for llama2.c checkpoints (GGUF files carry their own).")
+    Path tokenizer;
+
+    @Option(names = "--dtype", paramLabel = "T",
+            description = "Weight type of dummy models: f32, f16, bf16, q8_0, q4_0 (default f32).")
+    String dtype;
+
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--context-length", paramLabel = "N",
+            description = "Override the model's context length in tokens (like llama.cpp's -c).")
+    Integer contextLength;
+
+    @Option(names = "--block-size", paramLabel = "TOKENS", description = "Tokens per KV block (default 16).")
+    int blockSize = 16;
+
+    Model load() {
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        }
+        if (blockSize < 1) {
+            throw new IllegalArgumentException("--block-size must be >= 1, got " + blockSize);
+        }
+        GgmlType type = dtype == null ? null : GgmlType.parse(dtype);
+        Model loaded = ModelLoader.load(model, tokenizer, type, new DefaultTokenizerFactory());
+        if (contextLength != null) {
+            if (contextLength < 2) {
+                throw new IllegalArgumentException("--context-length must be >= 2, got " + contextLength);
+            }
+            loaded = loaded.withContextLength(contextLength);
+        }
+        return loaded;
+    }
+}
