@@ -212,11 +212,11 @@ public final class Llama2cTokenizer implements Tokenizer {
         if (!piece.startsWith("<0x") || piece.length() < 4) {
             return -1;
         }
-        int high = Character.digit(piece.charAt(3), 16);
+        int high = ByteStrings.hexDigit(piece.charAt(3));
         if (high < 0) {
             return -1;
         }
-        int low = piece.length() > 4 ? Character.digit(piece.charAt(4), 16) : -1;
+        int low = piece.length() > 4 ? ByteStrings.hexDigit(piece.charAt(4)) : -1;
         return low < 0 ? high : high * 16 + low;
     }
 
