@@ -105,13 +105,17 @@ public final class Llama2cTokenizer implements Tokenizer {
                 throw new ModelFormatException(file, "corrupt tokenizer: entry " + count + " has length " + length
                         + ", more than the header's max_token_length " + maxTokenLength);
             }
+            if (length == 0) {
+                // NOTE: run.c would accept it, but an empty piece makes merging ambiguous; no real vocabulary has one.
+                throw new ModelFormatException(file, "unsupported tokenizer: entry " + count + " has an empty piece");
+            }
             if (count == pieces.length) {
                 pieces = Arrays.copyOf(pieces, count * 2);
                 scores = Arrays.copyOf(scores, count * 2);
             }
             byte[] piece = new byte[length];
             in.get(piece);
-            pieces[count] = new String(piece, StandardCharsets.ISO_8859_1);
+            pieces[count] = ByteStrings.ofBytes(piece);
             scores[count] = score;
             count++;
         }
@@ -167,7 +171,7 @@ public final class Llama2cTokenizer implements Tokenizer {
             if (nextIsContinuation && length < 4) {
                 continue;
             }
-            Integer id = idByPiece.get(new String(buffer, 0, length, StandardCharsets.ISO_8859_1));
+            Integer id = idByPiece.get(ByteStrings.ofBytes(Arrays.copyOf(buffer, length)));
             if (id != null) {
                 out.add(id);
             } else {
