@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,13 +138,19 @@ public final class GgufFile {
                 throw new ModelFormatException(path, "tensor '" + r.name + "' has unsupported type id " + r.typeId
                         + " (supported: F32, F16, BF16, Q8_0, Q4_0)");
             }
-            long numElements = 1;
-            for (long d : r.dims) {
-                numElements = Math.multiplyExact(numElements, d);
+            long size;
+            try {
+                long numElements = 1;
+                for (long d : r.dims) {
+                    numElements = Math.multiplyExact(numElements, d);
+                }
+                size = type.bytesFor(numElements);
+            } catch (ArithmeticException | IllegalArgumentException e) {
+                throw new ModelFormatException(path, "tensor '" + r.name + "' with dims " + Arrays.toString(r.dims)
+                        + " is not a valid " + type + " tensor: " + e.getMessage(), e);
             }
-            long size = type.bytesFor(numElements);
             long offset = dataStart + r.offset;
-            if (offset + size > fileSize) {
+            if (r.offset < 0 || offset + size > fileSize) {
                 throw new ModelFormatException(path, "truncated: tensor '" + r.name + "' needs bytes up to "
                         + (offset + size) + " but the file has " + fileSize);
             }
