@@ -30,17 +30,6 @@ public final class GgufTokenizers {
         };
     }
 
-    /** Whether the file asks for BOS at the start of a prompt, by the rules of its tokenizer type. */
-    public static boolean addsBosByDefault(Tokenizer tokenizer) {
-        if (tokenizer instanceof SpmTokenizer spm) {
-            return spm.addBosByDefault();
-        }
-        if (tokenizer instanceof Gpt2BpeTokenizer bpe) {
-            return bpe.addBosByDefault();
-        }
-        return true;
-    }
-
     static boolean flag(GgufFile file, String key, boolean defaultValue) {
         return file.has(key) ? file.get(key, Boolean.class) : defaultValue;
     }

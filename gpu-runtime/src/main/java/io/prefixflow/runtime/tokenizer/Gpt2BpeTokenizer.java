@@ -142,6 +142,7 @@ public final class Gpt2BpeTokenizer implements Tokenizer {
     }
 
     /** Whether the file asks for BOS ({@code tokenizer.ggml.add_bos_token}; default true only for Llama 3). */
+    @Override
     public boolean addBosByDefault() {
         return addBosByDefault;
     }

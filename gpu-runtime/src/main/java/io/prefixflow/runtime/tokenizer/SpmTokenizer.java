@@ -148,6 +148,7 @@ public final class SpmTokenizer implements Tokenizer {
     }
 
     /** Whether the file asks for BOS at the start of a prompt ({@code tokenizer.ggml.add_bos_token}). */
+    @Override
     public boolean addBosByDefault() {
         return addBosByDefault;
     }

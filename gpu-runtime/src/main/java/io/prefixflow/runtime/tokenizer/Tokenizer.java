@@ -17,6 +17,11 @@ public interface Tokenizer {
 
     int vocabSize();
 
+    /** Whether a prompt starts with BOS by the model's own rules (GGUF's {@code add_bos_token}; run.c always). */
+    default boolean addBosByDefault() {
+        return true;
+    }
+
     int bosId();
 
     /** End-of-sequence id, or -1 when the vocabulary has none. */

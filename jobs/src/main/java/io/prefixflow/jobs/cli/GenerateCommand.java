@@ -58,7 +58,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (model.tokenizer() == null) {
             throw new IllegalArgumentException("model " + model.name() + " has no tokenizer; give --tokenizer");
         }
-        int[] promptIds = model.tokenizer().encode(prompt, true);
+        int[] promptIds = model.tokenizer().encode(prompt, model.tokenizer().addBosByDefault());
         int blockSize = modelOptions.blockSize;
         int numBlocks = (model.config().contextLength() + blockSize - 1) / blockSize;
         PrintWriter out = spec.commandLine().getOut();

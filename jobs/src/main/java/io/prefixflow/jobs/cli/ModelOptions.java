@@ -2,7 +2,7 @@ package io.prefixflow.jobs.cli;
 
 import io.prefixflow.runtime.model.Model;
 import io.prefixflow.runtime.model.ModelLoader;
-import io.prefixflow.runtime.model.DefaultTokenizerFactory;
+import io.prefixflow.runtime.tokenizer.DefaultTokenizerFactory;
 import io.prefixflow.runtime.tensor.GgmlType;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
