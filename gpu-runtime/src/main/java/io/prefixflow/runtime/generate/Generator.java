@@ -1,6 +1,6 @@
 package io.prefixflow.runtime.generate;
 
-import io.prefixflow.kv.BlockPool;
+import io.prefixflow.kv.pool.BlockPool;
 import io.prefixflow.runtime.model.Model;
 import io.prefixflow.runtime.runner.ForwardBatch;
 import io.prefixflow.runtime.runner.ModelRunner;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.prefixflow.kv.BlockPool;
+import io.prefixflow.kv.pool.BlockPool;
 import io.prefixflow.runtime.generate.GenerationResult;
 import io.prefixflow.runtime.generate.Generator;
 import io.prefixflow.runtime.model.Model;

@@ -2,7 +2,7 @@ package io.prefixflow.jobs.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.prefixflow.kv.BlockPool;
+import io.prefixflow.kv.pool.BlockPool;
 import io.prefixflow.runtime.cpu.CpuModelRunner;
 import io.prefixflow.runtime.generate.GenerationResult;
 import io.prefixflow.runtime.generate.Generator;
