@@ -86,6 +86,10 @@ public final class DummyModels {
         }
 
         WeightMatrix matrix(int rows, int cols) {
+            if (cols % dtype.blockSize() != 0) {
+                throw new IllegalArgumentException("rows of " + cols + " values are not whole " + dtype + " blocks of "
+                        + dtype.blockSize());
+            }
             long sizeBytes = dtype.bytesFor((long) rows * cols);
             if (sizeBytes > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("a " + rows + " x " + cols + " " + dtype + " matrix is larger than 2 GiB");

@@ -166,6 +166,10 @@ public final class GgufModelLoader {
     private WeightMatrix matrix(String name, int rows, int cols) {
         TensorInfo t = gguf.tensor(name);
         requireDims(t, cols, rows);
+        if (cols % t.type().blockSize() != 0) {
+            throw new ModelFormatException(gguf.path(), "tensor '" + name + "' has rows of " + cols + " values,"
+                    + " not a whole number of " + t.type() + " blocks of " + t.type().blockSize());
+        }
         return WeightMatrices.of(t.type(), gguf.map(t), 0, rows, cols);
     }
 

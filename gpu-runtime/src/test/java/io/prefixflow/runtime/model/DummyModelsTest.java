@@ -114,6 +114,15 @@ class DummyModelsTest {
         assertTrue(e.getMessage().contains("tiny, llama-110m, llama-1b"), e.getMessage());
     }
 
+    @Test
+    void rowsThatAreNotWholeBlocksOfTheDtypeAreRejected() {
+        DummyShape odd = new DummyShape("odd",
+                new ModelConfig(48, 96, 1, 4, 4, 64, 64, 1e-5f, 10_000f, RopeStyle.ADJACENT_PAIRS), true);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DummyModels.create(odd, GgmlType.Q8_0, 1));
+        assertTrue(e.getMessage().contains("48 values") && e.getMessage().contains("Q8_0"), e.getMessage());
+    }
+
     /** Embedding, then per layer wq, wk, wv, wo, w1, w2, w3 (the shared classifier is not repeated). */
     private static List<WeightMatrix> matrices(Model model) {
         List<WeightMatrix> list = new ArrayList<>();

@@ -189,6 +189,14 @@ class GgufModelLoaderTest {
     }
 
     @Test
+    void quantizedRowsMustBeWholeBlocks() {
+        int numBlocks = TinyGguf.HIDDEN * DIM / 32;
+        ModelFormatException e = loadFails(TinyGguf.model("llama")
+                .tensor("blk.0.ffn_down.weight", 8, new byte[numBlocks * 34], TinyGguf.HIDDEN, DIM));
+        assertTrue(e.getMessage().contains("'blk.0.ffn_down.weight' has rows of 48 values"), e.getMessage());
+    }
+
+    @Test
     void inconsistentHeadCountIsAnError() {
         ModelFormatException e = loadFails(TinyGguf.model("llama").put("llama.attention.head_count_kv", 3));
         assertTrue(e.getMessage().contains("inconsistent hyperparameters"), e.getMessage());
