@@ -49,7 +49,7 @@ public final class CpuModelRunner implements ModelRunner {
         this.config = config;
         this.weights = weights;
         this.kv = new PagedKvStore(config, blockSize, numBlocks);
-        this.rope = new RopeTable(config, config.contextLength());
+        this.rope = new RopeTable(config, config.contextLength(), weights.ropeFreqFactors());
         this.pool = new WorkerPool(numThreads);
         this.attentionScale = (float) (1.0 / Math.sqrt(config.headSize()));
     }

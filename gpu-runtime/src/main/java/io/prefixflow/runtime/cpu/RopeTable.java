@@ -5,7 +5,7 @@ import io.prefixflow.runtime.model.RopeStyle;
 
 /**
  * Precomputed RoPE rotations: for each position and each of a head's {@code headSize / 2} pairs, the
- * cosine and sine of {@code position * theta^(-2i / headSize)}.
+ * cosine and sine of {@code position * theta^(-2i / headSize) / freqFactor[i]}.
  */
 final class RopeTable {
     private final int halfHead;
@@ -13,7 +13,8 @@ final class RopeTable {
     private final float[] cos;
     private final float[] sin;
 
-    RopeTable(ModelConfig config, int maxPositions) {
+    /** @param freqFactors divisors of each pair's frequency (Llama 3.1+ scaling), or null */
+    RopeTable(ModelConfig config, int maxPositions, float[] freqFactors) {
         this.halfHead = config.headSize() / 2;
         this.style = config.ropeStyle();
         this.cos = new float[maxPositions * halfHead];
@@ -21,6 +22,9 @@ final class RopeTable {
         for (int i = 0; i < halfHead; i++) {
             // As run.c: the frequency in float, then the angle in float.
             float freq = (float) (1.0 / Math.pow(config.ropeTheta(), (2 * i) / (double) config.headSize()));
+            if (freqFactors != null) {
+                freq /= freqFactors[i];
+            }
             for (int p = 0; p < maxPositions; p++) {
                 float angle = p * freq;
                 cos[p * halfHead + i] = (float) Math.cos(angle);

@@ -88,10 +88,6 @@ public final class GgufModelLoader {
             throw new ModelFormatException(gguf.path(), p + "rope.scaling.type '"
                     + gguf.getString(p + "rope.scaling.type") + "' is not supported");
         }
-        if (gguf.tensors().containsKey("rope_freqs.weight")) {
-            throw new ModelFormatException(gguf.path(),
-                    "tensor 'rope_freqs.weight' (Llama 3.1-style RoPE frequency scaling) is not supported");
-        }
         int dim = intValue(p + "embedding_length");
         int numHeads = intValue(p + "attention.head_count");
         int numKvHeads = gguf.has(p + "attention.head_count_kv") ? intValue(p + "attention.head_count_kv") : numHeads;
@@ -160,7 +156,11 @@ public final class GgufModelLoader {
         WeightMatrix classifier = gguf.tensors().containsKey("output.weight")
                 ? matrix("output.weight", c.vocabSize(), dim)
                 : embedding;
-        return new ModelWeights(embedding, layers, finalNorm, classifier);
+        // Llama 3.1+ stores its long-context RoPE scaling as per-pair frequency divisors.
+        float[] ropeFreqFactors = gguf.tensors().containsKey("rope_freqs.weight")
+                ? vector("rope_freqs.weight", c.headSize() / 2)
+                : null;
+        return new ModelWeights(embedding, layers, finalNorm, classifier, ropeFreqFactors);
     }
 
     private WeightMatrix matrix(String name, int rows, int cols) {

@@ -10,10 +10,25 @@ import java.util.List;
  * @param layers         one entry per block
  * @param finalNorm      (dim)
  * @param classifier     (vocabSize, dim); the same object as tokenEmbedding when they are shared
+ * @param ropeFreqFactors (headSize / 2) divisors of each RoPE pair's frequency (Llama 3.1+ long-context
+ *                       scaling, GGUF {@code rope_freqs.weight}), or null for plain RoPE
  */
 public record ModelWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layers, float[] finalNorm,
-                           WeightMatrix classifier) {
+                           WeightMatrix classifier, float[] ropeFreqFactors) {
     public ModelWeights {
         layers = List.copyOf(layers);
+        if (ropeFreqFactors != null) {
+            for (float f : ropeFreqFactors) {
+                if (!(f > 0) || Float.isInfinite(f)) {
+                    throw new IllegalArgumentException("RoPE frequency factors must be finite and positive, got " + f);
+                }
+            }
+        }
+    }
+
+    /** Weights with plain RoPE. */
+    public ModelWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layers, float[] finalNorm,
+                        WeightMatrix classifier) {
+        this(tokenEmbedding, layers, finalNorm, classifier, null);
     }
 }

@@ -209,8 +209,15 @@ class GgufModelLoaderTest {
     }
 
     @Test
-    void ropeFrequencyScalingIsRejectedRatherThanIgnored() {
-        ModelFormatException e = loadFails(TinyGguf.model("llama").f32Tensor("rope_freqs.weight", new float[4], 4));
+    void ropeFrequencyFactorsAreLoaded() {
+        float[] factors = {1f, 2f, 4f, 8f};
+        Model model = load(write(TinyGguf.model("llama").f32Tensor("rope_freqs.weight", factors, 4)));
+        assertArrayEquals(factors, model.weights().ropeFreqFactors());
+    }
+
+    @Test
+    void ropeFrequencyFactorsOfTheWrongLengthAreAnError() {
+        ModelFormatException e = loadFails(TinyGguf.model("llama").f32Tensor("rope_freqs.weight", new float[3], 3));
         assertTrue(e.getMessage().contains("rope_freqs.weight"), e.getMessage());
     }
 
