@@ -13,6 +13,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -135,7 +137,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
                 .all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        admin.describeTopics(List.of(name)).allTopicNames().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        awaitLeaders(name, partitions);
     }
 
     /** The addresses the node's listener sockets are bound to (for checks that they are all loopback). */
@@ -150,6 +152,33 @@ public final class EmbeddedKafka implements AutoCloseable {
             admin.close(Duration.ofSeconds(5));
         } finally {
             cluster.close();
+        }
+    }
+
+    /**
+     * NOTE: createTopics completes when the controller has the topic; the broker learns of it a
+     * moment later, and until then clients get UnknownTopicOrPartition. Wait for every leader.
+     */
+    private void awaitLeaders(String topic, int partitions)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+                if (description.partitions().size() == partitions
+                        && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topic " + topic + " has no leader for every partition after " + ADMIN_TIMEOUT);
+            }
+            Thread.sleep(50);
         }
     }
 
