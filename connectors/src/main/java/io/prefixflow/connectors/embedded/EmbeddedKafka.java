@@ -69,7 +69,8 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(Map<String, String> brokerProperties) throws Exception {
         for (String key : brokerProperties.keySet()) {
-            if (key.startsWith("listener") || key.startsWith("advertised.") || key.startsWith("controller.")) {
+            if (key.equals("listeners") || key.startsWith("listener.") || key.startsWith("advertised.")
+                    || key.equals("controller.listener.names") || key.equals("inter.broker.listener.name")) {
                 throw new IllegalArgumentException("broker property '" + key
                         + "' cannot be overridden: the embedded broker listens on 127.0.0.1 only");
             }
