@@ -1,0 +1,2 @@
+/** A real Kafka broker inside the JVM, on loopback only, for tests and the quickstart. */
+package io.prefixflow.connectors.embedded;
