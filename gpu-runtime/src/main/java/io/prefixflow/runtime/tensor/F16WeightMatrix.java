@@ -1,0 +1,67 @@
+package io.prefixflow.runtime.tensor;
+
+import io.prefixflow.runtime.kernel.SimdLanes;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * A {@link WeightMatrix} of little-endian IEEE half floats (F16); any {@code cols}.
+ *
+ * <p>JDK 17 has no vector F16 conversion, so rows are widened with a bit trick: the 15 exponent and
+ * mantissa bits moved to the top of a float's bit field read as the value times 2^-112 (exponent bias
+ * 15 vs 127), subnormals included, and one exact multiply by 2^112 fixes the scale; the sign bit is
+ * OR-ed in before the multiply, which keeps it. NOTE: infinities and NaN (never in weights) come out
+ * as large finite values on the vector path.
+ */
+final class F16WeightMatrix extends PanelWeightMatrix {
+    private final int rowBytes;
+
+    F16WeightMatrix(ByteBuffer data, int byteOffset, int rows, int cols) {
+        super(GgmlType.F16, data, byteOffset, rows, cols);
+        this.rowBytes = cols * Short.BYTES;
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.F16;
+    }
+
+    @Override
+    void unpackRows(int row, int rowCount, float[] dst, int dstOff) {
+        int vectorCols = cols - cols % SimdLanes.LANES;
+        for (int i = 0; i < rowCount; i++) {
+            int rowByte = byteOffset + (row + i) * rowBytes;
+            int d = dstOff + i * cols;
+            int c = 0;
+            for (; c < vectorCols; c += SimdLanes.LANES) {
+                IntVector h = (IntVector) ShortVector.fromByteBuffer(SimdLanes.SHORTS, data, rowByte + c * Short.BYTES,
+                        ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, SimdLanes.INTS, 0);
+                // h is sign-extended: bit 31 is the sign; << 17 then >>> 4 leaves (h & 0x7fff) << 13
+                IntVector bits = h.lanewise(VectorOperators.LSHL, 17).lanewise(VectorOperators.LSHR, 4)
+                        .or(h.and(0x80000000));
+                bits.reinterpretAsFloats().mul(0x1p112f).intoArray(dst, d + c);
+            }
+            for (; c < cols; c++) {
+                dst[d + c] = Float16.f16ToFloat(data.getShort(rowByte + c * Short.BYTES));
+            }
+        }
+    }
+
+    @Override
+    public void matmulScalar(float[] x, int xStride, int nTokens, float[] y, int yStride, int rowStart, int rowEnd) {
+        MatmulChecks.checkArgs(this, x, xStride, nTokens, y, yStride, rowStart, rowEnd);
+        for (int t = 0; t < nTokens; t++) {
+            for (int r = rowStart; r < rowEnd; r++) {
+                int rowByte = byteOffset + r * rowBytes;
+                float sum = 0f;
+                for (int c = 0; c < cols; c++) {
+                    sum += Float16.f16ToFloat(data.getShort(rowByte + c * Short.BYTES)) * x[t * xStride + c];
+                }
+                y[t * yStride + r] = sum;
+            }
+        }
+    }
+}
