@@ -54,6 +54,21 @@ public final class SimdLanes {
         return low + high;
     }
 
+    /**
+     * Sum of the {@link #LANES} floats at {@code lanes[off ..]}, in the same tree as {@link #sum}: a
+     * vector stored to memory and summed here gives the same bits as {@code sum} of that vector.
+     */
+    public static float sumStored(float[] lanes, int off) {
+        float low = ((lanes[off] + lanes[off + 1]) + (lanes[off + 2] + lanes[off + 3]))
+                + ((lanes[off + 4] + lanes[off + 5]) + (lanes[off + 6] + lanes[off + 7]));
+        if (LANES == 8) {
+            return low;
+        }
+        float high = ((lanes[off + 8] + lanes[off + 9]) + (lanes[off + 10] + lanes[off + 11]))
+                + ((lanes[off + 12] + lanes[off + 13]) + (lanes[off + 14] + lanes[off + 15]));
+        return low + high;
+    }
+
     private static VectorSpecies<Float> pickFloatSpecies() {
         int preferred = FloatVector.SPECIES_PREFERRED.length();
         return preferred == 16 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;

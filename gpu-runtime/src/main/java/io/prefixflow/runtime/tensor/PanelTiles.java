@@ -15,8 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  * </pre>
  *
  * <p>NOTE (batch invariance): whichever tile computes it, {@code y[t][r]} is one accumulator fed by one
- * FMA per whole vector of columns in column order, then {@link SimdLanes#sum}, then one scalar FMA per
- * remaining column in column order ({@link #finish}). Tile shapes change only how many values share
+ * FMA per whole vector of columns in column order, then its lanes added in the fixed tree of
+ * {@link SimdLanes#sumStored}, then one scalar FMA per remaining column in column order
+ * ({@link #finish}). Tile shapes change only how many values share
  * the loads, never the arithmetic of one value.
  *
  * <p>2x5 is the widest tile whose 10 accumulators, 2 weight vectors and 1 input vector fit the 16
@@ -28,10 +29,21 @@ final class PanelTiles {
     /** Rows per full tile. */
     static final int TILE_ROWS = 2;
 
+    /** Rows a panel holds at most (the decode tile's height). */
+    static final int MAX_ROWS = 4;
+
     private static final VectorSpecies<Float> FLOATS = SimdLanes.FLOATS;
     private static final int LANES = SimdLanes.LANES;
 
     private PanelTiles() {
+    }
+
+    /**
+     * Floats a panel array needs for {@code cols}: {@link #MAX_ROWS} rows, then one vector of scratch
+     * where accumulators are stored for their lane sum.
+     */
+    static int panelLength(int cols) {
+        return MAX_ROWS * cols + LANES;
     }
 
     /**
@@ -141,7 +153,11 @@ final class PanelTiles {
 
     /** The lane sum of one value's accumulator, then its columns past the last whole vector, in order. */
     private static float finish(FloatVector acc, float[] panel, int p0, int cols, float[] x, int x0) {
-        float sum = SimdLanes.sum(acc);
+        // NOTE: through memory, because extracting lanes from registers (lane(i)) made the 2x5 tile 45%
+        // slower, and reduceLanes(ADD) does not promise an order
+        int scratch = MAX_ROWS * cols;
+        acc.intoArray(panel, scratch);
+        float sum = SimdLanes.sumStored(panel, scratch);
         for (int c = cols - cols % LANES; c < cols; c++) {
             sum = Math.fma(panel[p0 + c], x[x0 + c], sum);
         }

@@ -25,7 +25,7 @@ abstract class PanelWeightMatrix extends WeightMatrix {
     private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[0]);
     /** Bytes of inputs a token block may take, so a block stays in L2 while panels pass. */
     private static final int TOKEN_BLOCK_BYTES = 256 * 1024;
-    private static final int DECODE_ROWS = 4;
+    private static final int DECODE_ROWS = PanelTiles.MAX_ROWS;
 
     private final int tokenBlock;
 
@@ -56,7 +56,7 @@ abstract class PanelWeightMatrix extends WeightMatrix {
         if (nTokens == 0 || rowStart == rowEnd) {
             return;
         }
-        float[] panel = panel(DECODE_ROWS * cols);
+        float[] panel = panel(PanelTiles.panelLength(cols));
         if (nTokens < PanelTiles.TILE_TOKENS) {
             decode(panel, x, xStride, nTokens, y, yStride, rowStart, rowEnd);
             return;
