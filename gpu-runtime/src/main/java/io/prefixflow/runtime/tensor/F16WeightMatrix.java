@@ -3,6 +3,7 @@ package io.prefixflow.runtime.tensor;
 import io.prefixflow.runtime.kernel.SimdLanes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.ShortBuffer;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -18,10 +19,13 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class F16WeightMatrix extends PanelWeightMatrix {
     private final int rowBytes;
+    /** The matrix as raw 16-bit values, index 0 = row 0, column 0. */
+    private final ShortBuffer halves;
 
     F16WeightMatrix(ByteBuffer data, int byteOffset, int rows, int cols) {
         super(GgmlType.F16, data, byteOffset, rows, cols);
         this.rowBytes = cols * Short.BYTES;
+        this.halves = this.data.slice(byteOffset, rows * rowBytes).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
     }
 
     @Override
@@ -30,22 +34,24 @@ final class F16WeightMatrix extends PanelWeightMatrix {
     }
 
     @Override
-    void unpackRows(int row, int rowCount, float[] dst, int dstOff) {
+    void unpackRows(PanelScratch scratch, int row, int rowCount, float[] dst, int dstOff) {
         int vectorCols = cols - cols % SimdLanes.LANES;
+        short[] raw = scratch.shorts(rowCount * cols);
+        halves.get(row * cols, raw, 0, rowCount * cols);
         for (int i = 0; i < rowCount; i++) {
-            int rowByte = byteOffset + (row + i) * rowBytes;
+            int src = i * cols;
             int d = dstOff + i * cols;
             int c = 0;
             for (; c < vectorCols; c += SimdLanes.LANES) {
-                IntVector h = (IntVector) ShortVector.fromByteBuffer(SimdLanes.SHORTS, data, rowByte + c * Short.BYTES,
-                        ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, SimdLanes.INTS, 0);
+                IntVector h = (IntVector) ShortVector.fromArray(SimdLanes.SHORTS, raw, src + c)
+                        .convertShape(VectorOperators.S2I, SimdLanes.INTS, 0);
                 // h is sign-extended: bit 31 is the sign; << 17 then >>> 4 leaves (h & 0x7fff) << 13
                 IntVector bits = h.lanewise(VectorOperators.LSHL, 17).lanewise(VectorOperators.LSHR, 4)
                         .or(h.and(0x80000000));
                 bits.reinterpretAsFloats().mul(0x1p112f).intoArray(dst, d + c);
             }
             for (; c < cols; c++) {
-                dst[d + c] = Float16.f16ToFloat(data.getShort(rowByte + c * Short.BYTES));
+                dst[d + c] = Float16.f16ToFloat(raw[src + c]);
             }
         }
     }

@@ -1,17 +1,19 @@
 package io.prefixflow.runtime.tensor;
 
-import io.prefixflow.runtime.kernel.SimdLanes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import jdk.incubator.vector.FloatVector;
+import java.nio.FloatBuffer;
 
 /** A {@link WeightMatrix} of plain little-endian F32 values; any {@code cols}. */
 final class F32WeightMatrix extends PanelWeightMatrix {
     private final int rowBytes;
+    /** The matrix as floats, index 0 = row 0, column 0. */
+    private final FloatBuffer floats;
 
     F32WeightMatrix(ByteBuffer data, int byteOffset, int rows, int cols) {
         super(GgmlType.F32, data, byteOffset, rows, cols);
         this.rowBytes = cols * Float.BYTES;
+        this.floats = this.data.slice(byteOffset, rows * rowBytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     }
 
     @Override
@@ -19,21 +21,10 @@ final class F32WeightMatrix extends PanelWeightMatrix {
         return GgmlType.F32;
     }
 
+    /** A bulk copy: the float view's bulk get is a plain memory copy on little-endian hosts. */
     @Override
-    void unpackRows(int row, int rowCount, float[] dst, int dstOff) {
-        int vectorCols = cols - cols % SimdLanes.LANES;
-        for (int i = 0; i < rowCount; i++) {
-            int rowByte = byteOffset + (row + i) * rowBytes;
-            int d = dstOff + i * cols;
-            int c = 0;
-            for (; c < vectorCols; c += SimdLanes.LANES) {
-                FloatVector.fromByteBuffer(SimdLanes.FLOATS, data, rowByte + c * Float.BYTES, ByteOrder.LITTLE_ENDIAN)
-                        .intoArray(dst, d + c);
-            }
-            for (; c < cols; c++) {
-                dst[d + c] = data.getFloat(rowByte + c * Float.BYTES);
-            }
-        }
+    void unpackRows(PanelScratch scratch, int row, int rowCount, float[] dst, int dstOff) {
+        floats.get(row * cols, dst, dstOff, rowCount * cols);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.prefixflow.runtime.tensor;
 
 import io.prefixflow.runtime.kernel.SimdLanes;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -40,23 +39,22 @@ final class Q4_0WeightMatrix extends PanelWeightMatrix {
     }
 
     @Override
-    void unpackRows(int row, int rowCount, float[] dst, int dstOff) {
-        int blocks = cols / BLOCK_VALUES;
-        for (int i = 0; i < rowCount; i++) {
-            int blockByte = byteOffset + (row + i) * rowBytes;
-            int d0 = dstOff + i * cols;
-            for (int b = 0; b < blocks; b++, blockByte += BLOCK_BYTES, d0 += BLOCK_VALUES) {
-                float scale = Float16.f16ToFloat(data.getShort(blockByte));
-                float offset = -8f * scale;
-                for (int j = 0; j < HALF; j += SimdLanes.LANES) {
-                    IntVector packed = (IntVector) ByteVector.fromByteBuffer(SimdLanes.BYTES, data, blockByte + 2 + j,
-                            ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, SimdLanes.INTS, 0);
-                    FloatVector low = (FloatVector) packed.and(0x0f).convertShape(VectorOperators.I2F, SimdLanes.FLOATS, 0);
-                    FloatVector high = (FloatVector) packed.lanewise(VectorOperators.ASHR, 4).and(0x0f)
-                            .convertShape(VectorOperators.I2F, SimdLanes.FLOATS, 0);
-                    low.fma(scale, offset).intoArray(dst, d0 + j);
-                    high.fma(scale, offset).intoArray(dst, d0 + HALF + j);
-                }
+    void unpackRows(PanelScratch scratch, int row, int rowCount, float[] dst, int dstOff) {
+        int blocks = rowCount * (cols / BLOCK_VALUES);
+        byte[] raw = scratch.bytes(blocks * BLOCK_BYTES);
+        data.get(byteOffset + row * rowBytes, raw, 0, blocks * BLOCK_BYTES);
+        for (int b = 0, src = 0, d = dstOff; b < blocks; b++, src += BLOCK_BYTES, d += BLOCK_VALUES) {
+            float scale = Float16.f16ToFloat((short) ((raw[src] & 0xff) | (raw[src + 1] << 8)));
+            FloatVector scales = FloatVector.broadcast(SimdLanes.FLOATS, scale);
+            FloatVector offsets = FloatVector.broadcast(SimdLanes.FLOATS, -8f * scale);
+            for (int j = 0; j < HALF; j += SimdLanes.LANES) {
+                IntVector packed = (IntVector) ByteVector.fromArray(SimdLanes.BYTES, raw, src + 2 + j)
+                        .convertShape(VectorOperators.B2I, SimdLanes.INTS, 0);
+                FloatVector low = (FloatVector) packed.and(0x0f).convertShape(VectorOperators.I2F, SimdLanes.FLOATS, 0);
+                FloatVector high = (FloatVector) packed.lanewise(VectorOperators.ASHR, 4).and(0x0f)
+                        .convertShape(VectorOperators.I2F, SimdLanes.FLOATS, 0);
+                low.fma(scales, offsets).intoArray(dst, d + j);
+                high.fma(scales, offsets).intoArray(dst, d + HALF + j);
             }
         }
     }

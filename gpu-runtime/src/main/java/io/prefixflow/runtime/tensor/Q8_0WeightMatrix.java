@@ -2,7 +2,6 @@ package io.prefixflow.runtime.tensor;
 
 import io.prefixflow.runtime.kernel.SimdLanes;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -35,18 +34,16 @@ final class Q8_0WeightMatrix extends PanelWeightMatrix {
     }
 
     @Override
-    void unpackRows(int row, int rowCount, float[] dst, int dstOff) {
-        int blocks = cols / BLOCK_VALUES;
-        for (int i = 0; i < rowCount; i++) {
-            int blockByte = byteOffset + (row + i) * rowBytes;
-            int d0 = dstOff + i * cols;
-            for (int b = 0; b < blocks; b++, blockByte += BLOCK_BYTES, d0 += BLOCK_VALUES) {
-                float scale = Float16.f16ToFloat(data.getShort(blockByte));
-                for (int j = 0; j < BLOCK_VALUES; j += SimdLanes.LANES) {
-                    FloatVector q = (FloatVector) ByteVector.fromByteBuffer(SimdLanes.BYTES, data, blockByte + 2 + j,
-                            ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2F, SimdLanes.FLOATS, 0);
-                    q.mul(scale).intoArray(dst, d0 + j);
-                }
+    void unpackRows(PanelScratch scratch, int row, int rowCount, float[] dst, int dstOff) {
+        int blocks = rowCount * (cols / BLOCK_VALUES);
+        byte[] raw = scratch.bytes(blocks * BLOCK_BYTES);
+        data.get(byteOffset + row * rowBytes, raw, 0, blocks * BLOCK_BYTES);
+        for (int b = 0, src = 0, d = dstOff; b < blocks; b++, src += BLOCK_BYTES, d += BLOCK_VALUES) {
+            float scale = Float16.f16ToFloat((short) ((raw[src] & 0xff) | (raw[src + 1] << 8)));
+            for (int j = 0; j < BLOCK_VALUES; j += SimdLanes.LANES) {
+                FloatVector q = (FloatVector) ByteVector.fromArray(SimdLanes.BYTES, raw, src + 2 + j)
+                        .convertShape(VectorOperators.B2F, SimdLanes.FLOATS, 0);
+                q.mul(scale).intoArray(dst, d + j);
             }
         }
     }
