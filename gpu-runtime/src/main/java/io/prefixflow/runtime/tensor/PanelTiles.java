@@ -151,13 +151,22 @@ final class PanelTiles {
         }
     }
 
-    /** The lane sum of one value's accumulator, then its columns past the last whole vector, in order. */
-    private static float finish(FloatVector acc, float[] panel, int p0, int cols, float[] x, int x0) {
+    /**
+     * The lane sum of an accumulator, in {@link SimdLanes#sumStored}'s fixed order, using the scratch
+     * vector at the end of {@code panel}. A fused kernel that never fills the panel rows still needs
+     * the panel for this.
+     */
+    static float laneSum(FloatVector acc, float[] panel, int cols) {
         // NOTE: through memory, because extracting lanes from registers (lane(i)) made the 2x5 tile 45%
         // slower, and reduceLanes(ADD) does not promise an order
         int scratch = MAX_ROWS * cols;
         acc.intoArray(panel, scratch);
-        float sum = SimdLanes.sumStored(panel, scratch);
+        return SimdLanes.sumStored(panel, scratch);
+    }
+
+    /** The lane sum of one value's accumulator, then its columns past the last whole vector, in order. */
+    private static float finish(FloatVector acc, float[] panel, int p0, int cols, float[] x, int x0) {
+        float sum = laneSum(acc, panel, cols);
         for (int c = cols - cols % LANES; c < cols; c++) {
             sum = Math.fma(panel[p0 + c], x[x0 + c], sum);
         }

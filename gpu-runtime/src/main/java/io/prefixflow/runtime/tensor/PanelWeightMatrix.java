@@ -44,6 +44,18 @@ abstract class PanelWeightMatrix extends WeightMatrix {
      */
     abstract void unpackRows(PanelScratch scratch, int row, int rowCount, float[] dst, int dstOff);
 
+    /**
+     * Optionally, rows {@code [r, r + rowCount)} ({@code rowCount <= 4}) times the single token
+     * {@code x[0 .. cols)} into {@code y[r ..]}, converting inside the FMA loop instead of through the
+     * panel rows; returns false when the type has no such kernel. NOTE: it must compute every value
+     * with exactly the operations of {@link PanelTiles} (same converted weights, one accumulator per
+     * value in column order, {@link PanelTiles#laneSum}) so that decode and batched results agree bit
+     * for bit.
+     */
+    boolean matvecFused(PanelScratch scratch, float[] panel, int r, int rowCount, float[] x, float[] y) {
+        return false;
+    }
+
     @Override
     public final void copyRow(int row, float[] dst, int dstOff) {
         MatmulChecks.checkRow(this, row);
@@ -79,6 +91,9 @@ abstract class PanelWeightMatrix extends WeightMatrix {
                         int rowStart, int rowEnd) {
         for (int r = rowStart; r < rowEnd; r += DECODE_ROWS) {
             int rowCount = Math.min(DECODE_ROWS, rowEnd - r);
+            if (nTokens == 1 && matvecFused(scratch, panel, r, rowCount, x, y)) {
+                continue;
+            }
             unpackRows(scratch, r, rowCount, panel, 0);
             for (int t = 0; t < nTokens; t++) {
                 PanelTiles.tile4x1(panel, rowCount, cols, x, xStride, t, y, yStride, r);

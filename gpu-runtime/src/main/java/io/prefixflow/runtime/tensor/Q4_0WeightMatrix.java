@@ -1,7 +1,10 @@
 package io.prefixflow.runtime.tensor;
 
 import io.prefixflow.runtime.kernel.SimdLanes;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -26,6 +29,9 @@ final class Q4_0WeightMatrix extends PanelWeightMatrix {
     private static final int BLOCK_BYTES = 18;
     private static final int HALF = 16;
 
+    /** Reads a little-endian short out of a byte array in one load. */
+    private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+
     private final int rowBytes;
 
     Q4_0WeightMatrix(ByteBuffer data, int byteOffset, int rows, int cols) {
@@ -44,7 +50,7 @@ final class Q4_0WeightMatrix extends PanelWeightMatrix {
         byte[] raw = scratch.bytes(blocks * BLOCK_BYTES);
         data.get(byteOffset + row * rowBytes, raw, 0, blocks * BLOCK_BYTES);
         for (int b = 0, src = 0, d = dstOff; b < blocks; b++, src += BLOCK_BYTES, d += BLOCK_VALUES) {
-            float scale = Float16.f16ToFloat((short) ((raw[src] & 0xff) | (raw[src + 1] << 8)));
+            float scale = Float16.finiteF16ToFloat((short) SHORT_LE.get(raw, src));
             FloatVector scales = FloatVector.broadcast(SimdLanes.FLOATS, scale);
             FloatVector offsets = FloatVector.broadcast(SimdLanes.FLOATS, -8f * scale);
             for (int j = 0; j < HALF; j += SimdLanes.LANES) {

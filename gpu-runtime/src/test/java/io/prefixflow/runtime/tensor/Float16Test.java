@@ -57,6 +57,15 @@ class Float16Test {
         }
     }
 
+    @Test
+    void branchFreeDecodeMatchesForEveryFiniteValue() {
+        for (int bits = 0; bits < 0x10000; bits++) {
+            if ((bits & 0x7c00) != 0x7c00) {
+                assertBits(Float16.f16ToFloat((short) bits), Float16.finiteF16ToFloat((short) bits));
+            }
+        }
+    }
+
     /** The vector path of F16WeightMatrix (bit trick) must decode every finite F16 exactly like the scalar one. */
     @Test
     void vectorF16DecodeMatchesScalarForEveryFiniteValue() {
