@@ -4,6 +4,7 @@ import io.prefixflow.runtime.kernel.SimdLanes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ShortBuffer;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -38,14 +39,62 @@ final class BF16WeightMatrix extends PanelWeightMatrix {
             int d = dstOff + i * cols;
             int c = 0;
             for (; c < vectorCols; c += SimdLanes.LANES) {
-                IntVector h = (IntVector) ShortVector.fromArray(SimdLanes.SHORTS, raw, src + c)
-                        .convertShape(VectorOperators.S2I, SimdLanes.INTS, 0);
-                h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, d + c);
+                widen(raw, src + c).intoArray(dst, d + c);
             }
             for (; c < cols; c++) {
                 dst[d + c] = Float16.bf16ToFloat(raw[src + c]);
             }
         }
+    }
+
+    /** Four rows at once, each vector of halves widened in registers right before the FMA. */
+    @Override
+    boolean matvecFused(PanelScratch scratch, float[] panel, int r, int rowCount, float[] x, float[] y) {
+        short[] raw = scratch.shorts(rowCount * cols);
+        halves.get(r * cols, raw, 0, rowCount * cols);
+        int vectorCols = cols - cols % SimdLanes.LANES;
+        int s0 = 0;
+        int s1 = rowCount > 1 ? s0 + cols : s0;
+        int s2 = rowCount > 2 ? s1 + cols : s1;
+        int s3 = rowCount > 3 ? s2 + cols : s2;
+        FloatVector a0 = FloatVector.zero(SimdLanes.FLOATS);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        for (int c = 0; c < vectorCols; c += SimdLanes.LANES) {
+            FloatVector v = FloatVector.fromArray(SimdLanes.FLOATS, x, c);
+            a0 = widen(raw, s0 + c).fma(v, a0);
+            a1 = widen(raw, s1 + c).fma(v, a1);
+            a2 = widen(raw, s2 + c).fma(v, a2);
+            a3 = widen(raw, s3 + c).fma(v, a3);
+        }
+        y[r] = finish(a0, panel, raw, s0, x);
+        if (rowCount > 1) {
+            y[r + 1] = finish(a1, panel, raw, s1, x);
+        }
+        if (rowCount > 2) {
+            y[r + 2] = finish(a2, panel, raw, s2, x);
+        }
+        if (rowCount > 3) {
+            y[r + 3] = finish(a3, panel, raw, s3, x);
+        }
+        return true;
+    }
+
+    /** As PanelTiles finishes a value: lane sum, then the tail columns in order. */
+    private float finish(FloatVector acc, float[] panel, short[] raw, int rowStart, float[] x) {
+        float sum = PanelTiles.laneSum(acc, panel, cols);
+        for (int c = cols - cols % SimdLanes.LANES; c < cols; c++) {
+            sum = Math.fma(Float16.bf16ToFloat(raw[rowStart + c]), x[c], sum);
+        }
+        return sum;
+    }
+
+    /** Halves {@code raw[start .. start + LANES)} as floats, exactly. */
+    private static FloatVector widen(short[] raw, int start) {
+        IntVector h = (IntVector) ShortVector.fromArray(SimdLanes.SHORTS, raw, start)
+                .convertShape(VectorOperators.S2I, SimdLanes.INTS, 0);
+        return h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
     @Override
