@@ -14,7 +14,10 @@ import java.util.SplittableRandom;
  *     io.prefixflow.runtime.tensor.WeightMatrixBench [types] [nTokensList] [seconds per case]
  * </pre>
  *
- * Prints GFLOP/s ({@code 2 * rows * cols * nTokens} per call) and the weight bytes read per second.
+ * Each case warms up for the given seconds, then reports the best call of the next as many seconds:
+ * GFLOP/s ({@code 2 * rows * cols * nTokens} per call) and weight bytes read per second (the weights
+ * are read once per call; for large batches the number is not a bandwidth). {@code -Dbench.scalar=true}
+ * times the scalar reference instead.
  */
 public final class WeightMatrixBench {
     private static final int[][] SHAPES = {{768, 768}, {2048, 768}, {32000, 768}};
@@ -49,6 +52,14 @@ public final class WeightMatrixBench {
         }
     }
 
+    private static void call(WeightMatrix w, float[] x, int nTokens, float[] y, boolean scalar) {
+        if (scalar) {
+            w.matmulScalar(x, w.cols(), nTokens, y, w.rows(), 0, w.rows());
+        } else {
+            w.matmul(x, w.cols(), nTokens, y, w.rows(), 0, w.rows());
+        }
+    }
+
     private static void run(WeightMatrix w, int nTokens, double seconds, long weightBytes, boolean scalar) {
         float[] x = new float[nTokens * w.cols()];
         SplittableRandom random = new SplittableRandom(7);
@@ -56,16 +67,17 @@ public final class WeightMatrixBench {
             x[i] = (float) random.nextDouble(-1, 1);
         }
         float[] y = new float[nTokens * w.rows()];
+        // warm up first: until C2 compiles them, Vector API kernels run 100x slower in the interpreter
+        long warmUpEnd = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < warmUpEnd) {
+            call(w, x, nTokens, y, scalar);
+        }
         double best = Double.MAX_VALUE;
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         int calls = 0;
         while (calls < 3 || System.nanoTime() < deadline) {
             long start = System.nanoTime();
-            if (scalar) {
-                w.matmulScalar(x, w.cols(), nTokens, y, w.rows(), 0, w.rows());
-            } else {
-                w.matmul(x, w.cols(), nTokens, y, w.rows(), 0, w.rows());
-            }
+            call(w, x, nTokens, y, scalar);
             best = Math.min(best, System.nanoTime() - start);
             calls++;
         }
