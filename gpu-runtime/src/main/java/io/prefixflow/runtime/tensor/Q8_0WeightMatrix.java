@@ -52,44 +52,42 @@ final class Q8_0WeightMatrix extends PanelWeightMatrix {
         }
     }
 
-    /** Four rows at once, each block's int8 lanes widened and scaled in registers right before the FMA. */
+    /**
+     * Rows in pairs, each block's int8 lanes widened and scaled in registers right before the FMA.
+     * Pairs rather than four rows: measured faster on AVX2 (fewer live registers).
+     */
     @Override
     boolean matvecFused(PanelScratch scratch, float[] panel, int r, int rowCount, float[] x, float[] y) {
         byte[] raw = scratch.bytes(rowCount * rowBytes);
         data.get(byteOffset + r * rowBytes, raw, 0, rowCount * rowBytes);
-        int s0 = 0;
-        int s1 = rowCount > 1 ? s0 + rowBytes : s0;
-        int s2 = rowCount > 2 ? s1 + rowBytes : s1;
-        int s3 = rowCount > 3 ? s2 + rowBytes : s2;
+        for (int i = 0; i < rowCount; i += 2) {
+            matvecPair(raw, i * rowBytes, i + 1 < rowCount ? (i + 1) * rowBytes : -1, panel, x, y, r + i);
+        }
+        return true;
+    }
+
+    /** Rows starting at {@code raw[s0]} and {@code raw[s1]} (or none when {@code s1 < 0}) into {@code y[r], y[r+1]}. */
+    private void matvecPair(byte[] raw, int s0, int s1, float[] panel, float[] x, float[] y, int r) {
+        boolean two = s1 >= 0;
+        if (!two) {
+            s1 = s0;
+        }
         FloatVector a0 = FloatVector.zero(SimdLanes.FLOATS);
         FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
         for (int c0 = 0, block = 0; c0 < cols; c0 += BLOCK_VALUES, block += BLOCK_BYTES) {
-            float d0 = scale(raw, s0 + block);
-            float d1 = scale(raw, s1 + block);
-            float d2 = scale(raw, s2 + block);
-            float d3 = scale(raw, s3 + block);
+            FloatVector d0 = FloatVector.broadcast(SimdLanes.FLOATS, scale(raw, s0 + block));
+            FloatVector d1 = FloatVector.broadcast(SimdLanes.FLOATS, scale(raw, s1 + block));
             for (int j = 0; j < BLOCK_VALUES; j += SimdLanes.LANES) {
                 FloatVector v = FloatVector.fromArray(SimdLanes.FLOATS, x, c0 + j);
                 int q = block + 2 + j;
                 a0 = quants(raw, s0 + q).mul(d0).fma(v, a0);
                 a1 = quants(raw, s1 + q).mul(d1).fma(v, a1);
-                a2 = quants(raw, s2 + q).mul(d2).fma(v, a2);
-                a3 = quants(raw, s3 + q).mul(d3).fma(v, a3);
             }
         }
         y[r] = PanelTiles.laneSum(a0, panel, cols);
-        if (rowCount > 1) {
+        if (two) {
             y[r + 1] = PanelTiles.laneSum(a1, panel, cols);
         }
-        if (rowCount > 2) {
-            y[r + 2] = PanelTiles.laneSum(a2, panel, cols);
-        }
-        if (rowCount > 3) {
-            y[r + 3] = PanelTiles.laneSum(a3, panel, cols);
-        }
-        return true;
     }
 
     private static float scale(byte[] raw, int blockStart) {
