@@ -65,7 +65,8 @@ public final class VectorOps {
         int vectorEnd = n - n % LANES;
         int i = 0;
         for (; i < vectorEnd; i += LANES) {
-            FloatVector.fromArray(FLOATS, x, xOff + i).fma(FloatVector.broadcast(FLOATS, a), FloatVector.fromArray(FLOATS, y, yOff + i))
+            FloatVector.fromArray(FLOATS, x, xOff + i)
+                    .fma(FloatVector.broadcast(FLOATS, a), FloatVector.fromArray(FLOATS, y, yOff + i))
                     .intoArray(y, yOff + i);
         }
         for (; i < n; i++) {

@@ -17,8 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>NOTE (batch invariance): whichever tile computes it, {@code y[t][r]} is one accumulator fed by one
  * FMA per whole vector of columns in column order, then its lanes added in the fixed tree of
  * {@link SimdLanes#sumStored}, then one scalar FMA per remaining column in column order
- * ({@link #finish}). Tile shapes change only how many values share
- * the loads, never the arithmetic of one value.
+ * ({@link #finish}). Tile shapes change only how many values share the loads, never the arithmetic of
+ * one value.
  *
  * <p>2x5 is the widest tile whose 10 accumulators, 2 weight vectors and 1 input vector fit the 16
  * AVX2 registers without spilling (measured: 2x5 70, 2x4 58, 4x3 43, 2x6 42 GFLOP/s on one core).

@@ -11,13 +11,15 @@ import java.nio.ByteOrder;
  * {@link ByteBuffer} costs several times an array load (measured 25 vs 44 GFLOP/s for the same tile;
  * 0.23 vs 0.07 ns per converted int8), while a bulk copy out of the buffer runs at memcpy speed. So
  * rows are bulk-copied into per-thread arrays, converted from there, and a converted row serves every
- * token of a block: conversion is paid once per row and token block instead of once per tile. The matrix is never dequantized whole: a panel holds at most four
- * rows. A subclass supplies only the vectorized row conversion ({@link #unpackRows}) and the scalar
- * reference.
+ * token of a block: conversion is paid once per row and token block instead of once per tile. The
+ * matrix is never dequantized whole: a panel holds at most four rows. A subclass supplies the
+ * vectorized row conversion ({@link #unpackRows}), the scalar reference and, optionally, a
+ * single-token kernel that converts in registers ({@link #matvecFused}).
  *
  * <p>Loop order for a batch: token blocks sized so their inputs stay in L2, then 2-row panels, then
- * 5-token tiles. For fewer than 5 tokens (decode): 4-row panels and one 4x1 tile per token, which
- * streams each weight once with four independent accumulators.
+ * 5-token tiles. For 2 to 4 tokens: 4-row panels and one 4x1 tile per token. For one token (decode):
+ * the type's fused kernel where it has one, else the 4-row panel; either streams each weight once with
+ * independent accumulators per row.
  *
  * <p>NOTE: the panel and the raw copies live in a per-thread {@link PanelScratch}, grown on first use
  * for a larger {@code cols}; in steady state the product allocates nothing.
@@ -32,15 +34,16 @@ abstract class PanelWeightMatrix extends WeightMatrix {
     PanelWeightMatrix(GgmlType type, ByteBuffer data, int byteOffset, int rows, int cols) {
         super(data.duplicate().order(ByteOrder.LITTLE_ENDIAN), byteOffset, rows, cols);
         MatmulChecks.checkShape(type, data, byteOffset, rows, cols);
-        int tokensFitting = TOKEN_BLOCK_BYTES / (cols * Float.BYTES) / PanelTiles.TILE_TOKENS * PanelTiles.TILE_TOKENS;
+        int tokensFitting = TOKEN_BLOCK_BYTES / (cols * Float.BYTES) / PanelTiles.TILE_TOKENS
+                * PanelTiles.TILE_TOKENS;
         this.tokenBlock = Math.max(PanelTiles.TILE_TOKENS, tokensFitting);
     }
 
     /**
      * Converts rows {@code [row, row + rowCount)} to floats into {@code dst}, row after row, each
      * {@code cols} long, starting at {@code dstOff}; {@code scratch} holds work arrays for raw bytes.
-     * Every element must come out exactly as the scalar decoding of that element gives it; the conversion may round only where the type defines a
-     * rounding (a quantized value times its block scale).
+     * Every element must come out exactly as the scalar decoding of that element gives it; the
+     * conversion may round only where the type defines a rounding (a quantized value times its scale).
      */
     abstract void unpackRows(PanelScratch scratch, int row, int rowCount, float[] dst, int dstOff);
 
@@ -87,8 +90,8 @@ abstract class PanelWeightMatrix extends WeightMatrix {
         }
     }
 
-    private void decode(PanelScratch scratch, float[] panel, float[] x, int xStride, int nTokens, float[] y, int yStride,
-                        int rowStart, int rowEnd) {
+    private void decode(PanelScratch scratch, float[] panel, float[] x, int xStride, int nTokens, float[] y,
+                        int yStride, int rowStart, int rowEnd) {
         for (int r = rowStart; r < rowEnd; r += DECODE_ROWS) {
             int rowCount = Math.min(DECODE_ROWS, rowEnd - r);
             if (nTokens == 1 && matvecFused(scratch, panel, r, rowCount, x, y)) {

@@ -25,7 +25,8 @@ final class Q8_0WeightMatrix extends PanelWeightMatrix {
     private static final int BLOCK_BYTES = 34;
 
     /** Reads a little-endian short out of a byte array in one load. */
-    private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORT_LE =
+            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final int rowBytes;
 

@@ -50,7 +50,8 @@ class BatchInvarianceTest {
             w.matmul(Arrays.copyOfRange(x, t * cols, (t + 1) * cols), cols, 1, y, rows, 0, rows);
             System.arraycopy(y, 0, alone, t * rows, rows);
         }
-        assertArrayEquals(alone, batched, type + " " + rows + "x" + cols + ", " + nTokens + " tokens: alone vs batched");
+        assertArrayEquals(alone, batched,
+                type + " " + rows + "x" + cols + ", " + nTokens + " tokens: alone vs batched");
 
         // the same batch, its tokens split at a random point and its rows at another
         float[] split = new float[nTokens * rows];

@@ -71,7 +71,8 @@ class WeightMatrixTest {
         Random random = new Random(5);
         int rows = 4;
         int cols = 256;
-        ByteBuffer bytes = WeightMatrices.encode(GgmlType.Q8_0, WeightMatrixTestData.gaussian(random, rows * cols, 0.5f));
+        ByteBuffer bytes =
+                WeightMatrices.encode(GgmlType.Q8_0, WeightMatrixTestData.gaussian(random, rows * cols, 0.5f));
         float[] x = WeightMatrixTestData.gaussian(random, cols, 1f);
         float[] before = new float[rows];
         WeightMatrices.of(GgmlType.Q8_0, bytes, 0, rows, cols).matmul(x, cols, 1, before, rows, 0, rows);
