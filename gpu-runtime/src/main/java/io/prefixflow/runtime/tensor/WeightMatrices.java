@@ -8,61 +8,70 @@ public final class WeightMatrices {
     private WeightMatrices() {
     }
 
-    /** A {@code rows x cols} matrix of {@code type} starting at {@code byteOffset} of little-endian {@code data}. */
+    /**
+     * A {@code rows x cols} matrix of {@code type} starting at {@code byteOffset} of little-endian
+     * {@code data}, read in place (the buffer's own position, limit and order are not used or changed).
+     *
+     * @throws IllegalArgumentException when the matrix does not fit in {@code data}, or {@code cols} is
+     *     not a multiple of the type's block size
+     */
     public static WeightMatrix of(GgmlType type, ByteBuffer data, int byteOffset, int rows, int cols) {
-        // Placeholder until the typed kernels land: F32 only.
-        if (type != GgmlType.F32) {
-            throw new UnsupportedOperationException("not yet: " + type);
+        switch (type) {
+            case F32:
+                return new F32WeightMatrix(data, byteOffset, rows, cols);
+            case F16:
+                return new F16WeightMatrix(data, byteOffset, rows, cols);
+            case BF16:
+                return new BF16WeightMatrix(data, byteOffset, rows, cols);
+            case Q8_0:
+                return new Q8_0WeightMatrix(data, byteOffset, rows, cols);
+            case Q4_0:
+                return new Q4_0WeightMatrix(data, byteOffset, rows, cols);
+            default:
+                throw new IllegalArgumentException("no WeightMatrix for type " + type);
         }
-        return new F32Placeholder(data.duplicate().order(ByteOrder.LITTLE_ENDIAN), byteOffset, rows, cols);
     }
 
-    /** Encodes {@code values} (row-major) into {@code type}'s bytes in a new little-endian buffer. */
+    /**
+     * Encodes {@code values} (row-major) into {@code type}'s bytes in a new little-endian direct buffer,
+     * as llama.cpp's reference conversions do: F16/BF16 round to nearest even, Q8_0 and Q4_0 quantize
+     * each block of 32 like {@code quantize_row_q8_0_ref} / {@code quantize_row_q4_0_ref}.
+     *
+     * @throws IllegalArgumentException when {@code values.length} is not a multiple of the block size
+     */
     public static ByteBuffer encode(GgmlType type, float[] values) {
-        if (type != GgmlType.F32) {
-            throw new UnsupportedOperationException("not yet: " + type);
+        long sizeBytes = type.bytesFor(values.length);
+        if (sizeBytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(values.length + " values of " + type + " exceed one ByteBuffer");
         }
-        ByteBuffer out = ByteBuffer.allocateDirect(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        out.asFloatBuffer().put(values);
-        return out;
-    }
-
-    private static final class F32Placeholder extends WeightMatrix {
-        F32Placeholder(ByteBuffer data, int byteOffset, int rows, int cols) {
-            super(data, byteOffset, rows, cols);
-        }
-
-        @Override
-        public GgmlType type() {
-            return GgmlType.F32;
-        }
-
-        @Override
-        public void matmul(float[] x, int xStride, int nTokens, float[] y, int yStride, int rowStart, int rowEnd) {
-            matmulScalar(x, xStride, nTokens, y, yStride, rowStart, rowEnd);
-        }
-
-        @Override
-        public void matmulScalar(float[] x, int xStride, int nTokens, float[] y, int yStride, int rowStart,
-                                 int rowEnd) {
-            for (int t = 0; t < nTokens; t++) {
-                for (int r = rowStart; r < rowEnd; r++) {
-                    float sum = 0f;
-                    int base = byteOffset + r * cols * 4;
-                    for (int c = 0; c < cols; c++) {
-                        sum += data.getFloat(base + c * 4) * x[t * xStride + c];
-                    }
-                    y[t * yStride + r] = sum;
+        ByteBuffer out = ByteBuffer.allocateDirect((int) sizeBytes).order(ByteOrder.LITTLE_ENDIAN);
+        switch (type) {
+            case F32:
+                out.asFloatBuffer().put(values);
+                break;
+            case F16:
+                for (int i = 0; i < values.length; i++) {
+                    out.putShort(i * Short.BYTES, Float16.floatToF16(values[i]));
                 }
-            }
+                break;
+            case BF16:
+                for (int i = 0; i < values.length; i++) {
+                    out.putShort(i * Short.BYTES, Float16.floatToBf16(values[i]));
+                }
+                break;
+            case Q8_0:
+                for (int b = 0; b * 32 < values.length; b++) {
+                    Quantizer.quantizeQ8_0Block(values, b * 32, out, b * type.blockBytes());
+                }
+                break;
+            case Q4_0:
+                for (int b = 0; b * 32 < values.length; b++) {
+                    Quantizer.quantizeQ4_0Block(values, b * 32, out, b * type.blockBytes());
+                }
+                break;
+            default:
+                throw new IllegalArgumentException("cannot encode type " + type);
         }
-
-        @Override
-        public void copyRow(int row, float[] dst, int dstOff) {
-            int base = byteOffset + row * cols * 4;
-            for (int c = 0; c < cols; c++) {
-                dst[dstOff + c] = data.getFloat(base + c * 4);
-            }
-        }
+        return out;
     }
 }

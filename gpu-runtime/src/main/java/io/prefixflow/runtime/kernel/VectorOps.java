@@ -1,0 +1,139 @@
+package io.prefixflow.runtime.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The non-matmul operations of a Llama forward pass with the Vector API; the same methods as
+ * {@link ScalarOps}, which is their reference. Arrays with offsets, nothing allocated.
+ *
+ * <p>NOTE: every result depends only on the input values and the length, never on offsets, on the
+ * JIT tier or on what else is computed: sums run in a fixed order ({@link SimdLanes#sum}, then the
+ * scalar tail in index order) and exponentials use {@link PortableExp}. Results differ from
+ * {@link ScalarOps} by float reassociation and FMA rounding only.
+ */
+public final class VectorOps {
+    private static final VectorSpecies<Float> FLOATS = SimdLanes.FLOATS;
+    private static final int LANES = SimdLanes.LANES;
+
+    private VectorOps() {
+    }
+
+    /** See {@link ScalarOps#rmsnorm}. {@code out} may be {@code x} (same offset). */
+    public static void rmsnorm(float[] out, int outOff, float[] x, int xOff, float[] weight, int weightOff,
+                               int size, float eps) {
+        float ss = dot(x, xOff, x, xOff, size);
+        ss /= size;
+        ss += eps;
+        ss = 1f / (float) Math.sqrt(ss);
+        int vectorEnd = size - size % LANES;
+        int i = 0;
+        for (; i < vectorEnd; i += LANES) {
+            FloatVector v = FloatVector.fromArray(FLOATS, x, xOff + i).mul(ss);
+            FloatVector.fromArray(FLOATS, weight, weightOff + i).mul(v).intoArray(out, outOff + i);
+        }
+        for (; i < size; i++) {
+            out[outOff + i] = weight[weightOff + i] * (ss * x[xOff + i]);
+        }
+    }
+
+    /** See {@link ScalarOps#dot}. Two accumulator chains (even and odd vectors), then the tail in order. */
+    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        int pairEnd = n - n % (2 * LANES);
+        FloatVector even = FloatVector.zero(FLOATS);
+        FloatVector odd = even;
+        int i = 0;
+        for (; i < pairEnd; i += 2 * LANES) {
+            even = FloatVector.fromArray(FLOATS, a, aOff + i).fma(FloatVector.fromArray(FLOATS, b, bOff + i), even);
+            odd = FloatVector.fromArray(FLOATS, a, aOff + i + LANES)
+                    .fma(FloatVector.fromArray(FLOATS, b, bOff + i + LANES), odd);
+        }
+        if (n - i >= LANES) {
+            even = FloatVector.fromArray(FLOATS, a, aOff + i).fma(FloatVector.fromArray(FLOATS, b, bOff + i), even);
+            i += LANES;
+        }
+        float sum = SimdLanes.sum(even.add(odd));
+        for (; i < n; i++) {
+            sum = Math.fma(a[aOff + i], b[bOff + i], sum);
+        }
+        return sum;
+    }
+
+    /** See {@link ScalarOps#axpy}; computed as one FMA per element. */
+    public static void axpy(float[] y, int yOff, float a, float[] x, int xOff, int n) {
+        int vectorEnd = n - n % LANES;
+        int i = 0;
+        for (; i < vectorEnd; i += LANES) {
+            FloatVector.fromArray(FLOATS, x, xOff + i)
+                    .fma(FloatVector.broadcast(FLOATS, a), FloatVector.fromArray(FLOATS, y, yOff + i))
+                    .intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = Math.fma(a, x[xOff + i], y[yOff + i]);
+        }
+    }
+
+    /** See {@link ScalarOps#softmax}. */
+    public static void softmax(float[] x, int off, int n) {
+        int vectorEnd = n - n % LANES;
+        float max = Float.NEGATIVE_INFINITY;
+        int i = 0;
+        if (vectorEnd > 0) {
+            FloatVector maxes = FloatVector.broadcast(FLOATS, Float.NEGATIVE_INFINITY);
+            for (; i < vectorEnd; i += LANES) {
+                maxes = maxes.max(FloatVector.fromArray(FLOATS, x, off + i));
+            }
+            max = maxes.reduceLanes(VectorOperators.MAX); // exact in any order
+        }
+        for (; i < n; i++) {
+            max = Math.max(max, x[off + i]);
+        }
+        FloatVector sums = FloatVector.zero(FLOATS);
+        for (i = 0; i < vectorEnd; i += LANES) {
+            FloatVector e = PortableExp.exp(FloatVector.fromArray(FLOATS, x, off + i).sub(max));
+            e.intoArray(x, off + i);
+            sums = sums.add(e);
+        }
+        float sum = SimdLanes.sum(sums);
+        for (; i < n; i++) {
+            x[off + i] = PortableExp.exp(x[off + i] - max);
+            sum += x[off + i];
+        }
+        float inverse = 1f / sum;
+        for (i = 0; i < vectorEnd; i += LANES) {
+            FloatVector.fromArray(FLOATS, x, off + i).mul(inverse).intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
+            x[off + i] *= inverse;
+        }
+    }
+
+    /** See {@link ScalarOps#swiglu}. {@code out} may be {@code gate} or {@code up} (same offset). */
+    public static void swiglu(float[] out, int outOff, float[] gate, int gateOff, float[] up, int upOff, int n) {
+        int vectorEnd = n - n % LANES;
+        int i = 0;
+        for (; i < vectorEnd; i += LANES) {
+            FloatVector g = FloatVector.fromArray(FLOATS, gate, gateOff + i);
+            FloatVector silu = g.div(PortableExp.exp(g.neg()).add(1f));
+            silu.mul(FloatVector.fromArray(FLOATS, up, upOff + i)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            float g = gate[gateOff + i];
+            out[outOff + i] = g / (PortableExp.exp(-g) + 1f) * up[upOff + i];
+        }
+    }
+
+    /** See {@link ScalarOps#add}. */
+    public static void add(float[] y, int yOff, float[] x, int xOff, int n) {
+        int vectorEnd = n - n % LANES;
+        int i = 0;
+        for (; i < vectorEnd; i += LANES) {
+            FloatVector.fromArray(FLOATS, y, yOff + i).add(FloatVector.fromArray(FLOATS, x, xOff + i))
+                    .intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += x[xOff + i];
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.prefixflow.runtime.tensor;
+
+import io.prefixflow.runtime.kernel.SimdLanes;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.ShortBuffer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * A {@link WeightMatrix} of little-endian bfloat16 values (BF16, the top half of an F32); any
+ * {@code cols}. A value widens to float by a 16-bit left shift of its bits.
+ */
+final class BF16WeightMatrix extends PanelWeightMatrix {
+    private final int rowBytes;
+    /** The matrix as raw 16-bit values, index 0 = row 0, column 0. */
+    private final ShortBuffer halves;
+
+    BF16WeightMatrix(ByteBuffer data, int byteOffset, int rows, int cols) {
+        super(GgmlType.BF16, data, byteOffset, rows, cols);
+        this.rowBytes = cols * Short.BYTES;
+        this.halves = this.data.slice(byteOffset, rows * rowBytes).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.BF16;
+    }
+
+    @Override
+    void unpackRows(PanelScratch scratch, int row, int rowCount, float[] dst, int dstOff) {
+        int vectorCols = cols - cols % SimdLanes.LANES;
+        short[] raw = scratch.shorts(rowCount * cols);
+        halves.get(row * cols, raw, 0, rowCount * cols);
+        for (int i = 0; i < rowCount; i++) {
+            int src = i * cols;
+            int d = dstOff + i * cols;
+            int c = 0;
+            for (; c < vectorCols; c += SimdLanes.LANES) {
+                widen(raw, src + c).intoArray(dst, d + c);
+            }
+            for (; c < cols; c++) {
+                dst[d + c] = Float16.bf16ToFloat(raw[src + c]);
+            }
+        }
+    }
+
+    /** Four rows at once, each vector of halves widened in registers right before the FMA. */
+    @Override
+    boolean matvecFused(PanelScratch scratch, float[] panel, int r, int rowCount, float[] x, float[] y) {
+        short[] raw = scratch.shorts(rowCount * cols);
+        halves.get(r * cols, raw, 0, rowCount * cols);
+        int vectorCols = cols - cols % SimdLanes.LANES;
+        int s0 = 0;
+        int s1 = rowCount > 1 ? s0 + cols : s0;
+        int s2 = rowCount > 2 ? s1 + cols : s1;
+        int s3 = rowCount > 3 ? s2 + cols : s2;
+        FloatVector a0 = FloatVector.zero(SimdLanes.FLOATS);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        for (int c = 0; c < vectorCols; c += SimdLanes.LANES) {
+            FloatVector v = FloatVector.fromArray(SimdLanes.FLOATS, x, c);
+            a0 = widen(raw, s0 + c).fma(v, a0);
+            a1 = widen(raw, s1 + c).fma(v, a1);
+            a2 = widen(raw, s2 + c).fma(v, a2);
+            a3 = widen(raw, s3 + c).fma(v, a3);
+        }
+        y[r] = finish(a0, panel, raw, s0, x);
+        if (rowCount > 1) {
+            y[r + 1] = finish(a1, panel, raw, s1, x);
+        }
+        if (rowCount > 2) {
+            y[r + 2] = finish(a2, panel, raw, s2, x);
+        }
+        if (rowCount > 3) {
+            y[r + 3] = finish(a3, panel, raw, s3, x);
+        }
+        return true;
+    }
+
+    /** As PanelTiles finishes a value: lane sum, then the tail columns in order. */
+    private float finish(FloatVector acc, float[] panel, short[] raw, int rowStart, float[] x) {
+        float sum = PanelTiles.laneSum(acc, panel, cols);
+        for (int c = cols - cols % SimdLanes.LANES; c < cols; c++) {
+            sum = Math.fma(Float16.bf16ToFloat(raw[rowStart + c]), x[c], sum);
+        }
+        return sum;
+    }
+
+    /** Halves {@code raw[start .. start + LANES)} as floats, exactly. */
+    private static FloatVector widen(short[] raw, int start) {
+        IntVector h = (IntVector) ShortVector.fromArray(SimdLanes.SHORTS, raw, start)
+                .convertShape(VectorOperators.S2I, SimdLanes.INTS, 0);
+        return h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    @Override
+    public void matmulScalar(float[] x, int xStride, int nTokens, float[] y, int yStride, int rowStart, int rowEnd) {
+        MatmulChecks.checkArgs(this, x, xStride, nTokens, y, yStride, rowStart, rowEnd);
+        for (int t = 0; t < nTokens; t++) {
+            for (int r = rowStart; r < rowEnd; r++) {
+                int rowByte = byteOffset + r * rowBytes;
+                float sum = 0f;
+                for (int c = 0; c < cols; c++) {
+                    sum += Float16.bf16ToFloat(data.getShort(rowByte + c * Short.BYTES)) * x[t * xStride + c];
+                }
+                y[t * yStride + r] = sum;
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.prefixflow.runtime.tensor;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Base of the typed matrices: the fast product converts a few rows at a time into a small float panel
+ * (L1/L2-resident, one per thread) and runs the {@link PanelTiles} register tiles over it.
+ *
+ * <p>Why a panel rather than converting inside the FMA loop: on JDK 17 a vector load from a
+ * {@link ByteBuffer} costs several times an array load (measured 25 vs 44 GFLOP/s for the same tile;
+ * 0.23 vs 0.07 ns per converted int8), while a bulk copy out of the buffer runs at memcpy speed. So
+ * rows are bulk-copied into per-thread arrays, converted from there, and a converted row serves every
+ * token of a block: conversion is paid once per row and token block instead of once per tile. The
+ * matrix is never dequantized whole: a panel holds at most four rows. A subclass supplies the
+ * vectorized row conversion ({@link #unpackRows}), the scalar reference and, optionally, a
+ * single-token kernel that converts in registers ({@link #matvecFused}).
+ *
+ * <p>Loop order for a batch: token blocks sized so their inputs stay in L2, then 2-row panels, then
+ * 5-token tiles. For 2 to 4 tokens: 4-row panels and one 4x1 tile per token. For one token (decode):
+ * the type's fused kernel where it has one, else the 4-row panel; either streams each weight once with
+ * independent accumulators per row.
+ *
+ * <p>NOTE: the panel and the raw copies live in a per-thread {@link PanelScratch}, grown on first use
+ * for a larger {@code cols}; in steady state the product allocates nothing.
+ */
+abstract class PanelWeightMatrix extends WeightMatrix {
+    /** Bytes of inputs a token block may take, so a block stays in L2 while panels pass. */
+    private static final int TOKEN_BLOCK_BYTES = 256 * 1024;
+    private static final int DECODE_ROWS = PanelTiles.MAX_ROWS;
+
+    private final int tokenBlock;
+
+    PanelWeightMatrix(GgmlType type, ByteBuffer data, int byteOffset, int rows, int cols) {
+        super(data.duplicate().order(ByteOrder.LITTLE_ENDIAN), byteOffset, rows, cols);
+        MatmulChecks.checkShape(type, data, byteOffset, rows, cols);
+        int tokensFitting = TOKEN_BLOCK_BYTES / (cols * Float.BYTES) / PanelTiles.TILE_TOKENS
+                * PanelTiles.TILE_TOKENS;
+        this.tokenBlock = Math.max(PanelTiles.TILE_TOKENS, tokensFitting);
+    }
+
+    /**
+     * Converts rows {@code [row, row + rowCount)} to floats into {@code dst}, row after row, each
+     * {@code cols} long, starting at {@code dstOff}; {@code scratch} holds work arrays for raw bytes.
+     * Every element must come out exactly as the scalar decoding of that element gives it; the
+     * conversion may round only where the type defines a rounding (a quantized value times its scale).
+     */
+    abstract void unpackRows(PanelScratch scratch, int row, int rowCount, float[] dst, int dstOff);
+
+    /**
+     * Optionally, rows {@code [r, r + rowCount)} ({@code rowCount <= 4}) times the single token
+     * {@code x[0 .. cols)} into {@code y[r ..]}, converting inside the FMA loop instead of through the
+     * panel rows; returns false when the type has no such kernel. NOTE: it must compute every value
+     * with exactly the operations of {@link PanelTiles} (same converted weights, one accumulator per
+     * value in column order, {@link PanelTiles#laneSum}) so that decode and batched results agree bit
+     * for bit.
+     */
+    boolean matvecFused(PanelScratch scratch, float[] panel, int r, int rowCount, float[] x, float[] y) {
+        return false;
+    }
+
+    @Override
+    public final void copyRow(int row, float[] dst, int dstOff) {
+        MatmulChecks.checkRow(this, row);
+        unpackRows(PanelScratch.current(), row, 1, dst, dstOff);
+    }
+
+    @Override
+    public final void matmul(float[] x, int xStride, int nTokens, float[] y, int yStride, int rowStart, int rowEnd) {
+        MatmulChecks.checkArgs(this, x, xStride, nTokens, y, yStride, rowStart, rowEnd);
+        if (nTokens == 0 || rowStart == rowEnd) {
+            return;
+        }
+        PanelScratch scratch = PanelScratch.current();
+        float[] panel = scratch.panel(PanelTiles.panelLength(cols));
+        if (nTokens < PanelTiles.TILE_TOKENS) {
+            decode(scratch, panel, x, xStride, nTokens, y, yStride, rowStart, rowEnd);
+            return;
+        }
+        for (int t0 = 0; t0 < nTokens; t0 += tokenBlock) {
+            int t1 = Math.min(nTokens, t0 + tokenBlock);
+            for (int r = rowStart; r < rowEnd; r += PanelTiles.TILE_ROWS) {
+                int rowCount = Math.min(PanelTiles.TILE_ROWS, rowEnd - r);
+                unpackRows(scratch, r, rowCount, panel, 0);
+                for (int t = t0; t < t1; t += PanelTiles.TILE_TOKENS) {
+                    int tokenCount = Math.min(PanelTiles.TILE_TOKENS, t1 - t);
+                    PanelTiles.tile2x5(panel, rowCount, cols, x, xStride, t, tokenCount, y, yStride, r);
+                }
+            }
+        }
+    }
+
+    private void decode(PanelScratch scratch, float[] panel, float[] x, int xStride, int nTokens, float[] y,
+                        int yStride, int rowStart, int rowEnd) {
+        for (int r = rowStart; r < rowEnd; r += DECODE_ROWS) {
+            int rowCount = Math.min(DECODE_ROWS, rowEnd - r);
+            if (nTokens == 1 && matvecFused(scratch, panel, r, rowCount, x, y)) {
+                continue;
+            }
+            unpackRows(scratch, r, rowCount, panel, 0);
+            for (int t = 0; t < nTokens; t++) {
+                PanelTiles.tile4x1(panel, rowCount, cols, x, xStride, t, y, yStride, r);
+            }
+        }
+    }
+}

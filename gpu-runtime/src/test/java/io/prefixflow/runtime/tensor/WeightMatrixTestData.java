@@ -1,0 +1,38 @@
+package io.prefixflow.runtime.tensor;
+
+import java.util.Random;
+
+/** Random matrices and inputs for the weight kernel tests. */
+final class WeightMatrixTestData {
+    private WeightMatrixTestData() {
+    }
+
+    /** Values ~ N(0, scale), with a few exact zeros and some larger outliers, like trained weights. */
+    static float[] gaussian(Random random, int count, float scale) {
+        float[] values = new float[count];
+        for (int i = 0; i < count; i++) {
+            double v = random.nextGaussian() * scale;
+            int kind = random.nextInt(50);
+            values[i] = kind == 0 ? 0f : (float) (kind == 1 ? v * 8 : v);
+        }
+        return values;
+    }
+
+    /** A random {@code cols} allowed for {@code type}: any for float types, a multiple of 32 for quantized ones. */
+    static int randomCols(Random random, GgmlType type, int maxCols) {
+        if (type.blockSize() > 1) {
+            return 32 * (1 + random.nextInt(maxCols / 32));
+        }
+        return 1 + random.nextInt(maxCols);
+    }
+
+    static WeightMatrix matrix(GgmlType type, float[] values, int rows, int cols, int paddingBytes) {
+        java.nio.ByteBuffer encoded = WeightMatrices.encode(type, values);
+        // place the matrix at a non-zero, odd offset to catch offset bugs and unaligned reads
+        java.nio.ByteBuffer padded = java.nio.ByteBuffer.allocateDirect(encoded.capacity() + paddingBytes + 3);
+        for (int i = 0; i < encoded.capacity(); i++) {
+            padded.put(paddingBytes + i, encoded.get(i));
+        }
+        return WeightMatrices.of(type, padded, paddingBytes, rows, cols);
+    }
+}
