@@ -1,5 +1,6 @@
 package io.prefixflow.runtime.cpu;
 
+import io.prefixflow.runtime.kernel.VectorOps;
 import io.prefixflow.runtime.model.LayerWeights;
 import io.prefixflow.runtime.model.ModelConfig;
 import io.prefixflow.runtime.model.ModelWeights;
@@ -134,7 +135,7 @@ public final class CpuModelRunner implements ModelRunner {
         int dim = config.dim();
         int kvDim = config.kvDim();
         for (int t = 0; t < numTokens; t++) {
-            CpuOps.rmsnorm(b.xb, t * dim, b.x, t * dim, w.attnNorm(), dim, config.rmsEps());
+            VectorOps.rmsnorm(b.xb, t * dim, b.x, t * dim, w.attnNorm(), 0, dim, config.rmsEps());
         }
         matmul(w.wq(), b.xb, dim, numTokens, b.q, dim);
         matmul(w.wk(), b.xb, dim, numTokens, b.k, kvDim);
@@ -143,9 +144,9 @@ public final class CpuModelRunner implements ModelRunner {
         float[] values = kv.values(layer);
         for (int t = 0; t < numTokens; t++) {
             if (w.bq() != null) {
-                CpuOps.add(b.q, t * dim, w.bq(), 0, dim);
-                CpuOps.add(b.k, t * kvDim, w.bk(), 0, kvDim);
-                CpuOps.add(b.v, t * kvDim, w.bv(), 0, kvDim);
+                VectorOps.add(b.q, t * dim, w.bq(), 0, dim);
+                VectorOps.add(b.k, t * kvDim, w.bk(), 0, kvDim);
+                VectorOps.add(b.v, t * kvDim, w.bv(), 0, kvDim);
             }
             int position = b.tokenPosition[t];
             rope.rotate(b.q, t * dim, config.numHeads(), position);
@@ -162,7 +163,7 @@ public final class CpuModelRunner implements ModelRunner {
                     }
                 });
         matmul(w.wo(), b.att, dim, numTokens, b.xb, dim);
-        CpuOps.add(b.x, 0, b.xb, 0, numTokens * dim);
+        VectorOps.add(b.x, 0, b.xb, 0, numTokens * dim);
     }
 
     private void attendOneHead(int t, int head, List<SequenceChunk> seqs, float[] keys, float[] values,
@@ -175,14 +176,14 @@ public final class CpuModelRunner implements ModelRunner {
         float[] scores = b.scores[worker];
         for (int p = 0; p <= position; p++) {
             int k = kv.offset(blockTable, p) + kvHeadOffset;
-            scores[p] = CpuOps.dot(b.q, qOffset, keys, k, headSize) * attentionScale;
+            scores[p] = VectorOps.dot(b.q, qOffset, keys, k, headSize) * attentionScale;
         }
-        CpuOps.softmax(scores, 0, position + 1);
+        VectorOps.softmax(scores, 0, position + 1);
         int out = t * config.dim() + head * headSize;
         Arrays.fill(b.att, out, out + headSize, 0f);
         for (int p = 0; p <= position; p++) {
             int v = kv.offset(blockTable, p) + kvHeadOffset;
-            CpuOps.axpy(b.att, out, scores[p], values, v, headSize);
+            VectorOps.axpy(b.att, out, scores[p], values, v, headSize);
         }
     }
 
@@ -190,20 +191,20 @@ public final class CpuModelRunner implements ModelRunner {
         int dim = config.dim();
         int hidden = config.hiddenDim();
         for (int t = 0; t < numTokens; t++) {
-            CpuOps.rmsnorm(b.xb, t * dim, b.x, t * dim, w.ffnNorm(), dim, config.rmsEps());
+            VectorOps.rmsnorm(b.xb, t * dim, b.x, t * dim, w.ffnNorm(), 0, dim, config.rmsEps());
         }
         matmul(w.w1(), b.xb, dim, numTokens, b.hb, hidden);
         matmul(w.w3(), b.xb, dim, numTokens, b.hb2, hidden);
-        CpuOps.swiglu(b.hb, 0, b.hb, 0, b.hb2, 0, numTokens * hidden);
+        VectorOps.swiglu(b.hb, 0, b.hb, 0, b.hb2, 0, numTokens * hidden);
         matmul(w.w2(), b.hb, hidden, numTokens, b.xb, dim);
-        CpuOps.add(b.x, 0, b.xb, 0, numTokens * dim);
+        VectorOps.add(b.x, 0, b.xb, 0, numTokens * dim);
     }
 
     private float[][] logits(List<SequenceChunk> seqs, ActivationBuffers b) {
         int dim = config.dim();
         int numSeqs = seqs.size();
         for (int s = 0; s < numSeqs; s++) {
-            CpuOps.rmsnorm(b.last, s * dim, b.x, b.lastToken[s] * dim, weights.finalNorm(), dim,
+            VectorOps.rmsnorm(b.last, s * dim, b.x, b.lastToken[s] * dim, weights.finalNorm(), 0, dim,
                     config.rmsEps());
         }
         int vocab = config.vocabSize();
