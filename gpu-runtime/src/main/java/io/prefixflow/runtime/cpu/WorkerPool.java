@@ -6,13 +6,17 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A fixed set of threads that run one parallel loop at a time, the calling thread included.
  *
- * <p>A forward step dispatches a few hundred short loops back to back, so workers spin for a while
- * after each loop before they park: the next loop usually arrives within microseconds, and a wake-up
- * from park costs more than the work of a small loop. Work is handed out in chunks from a shared
- * counter, so a slow core does not hold the others back.
+ * <p>A forward step dispatches a few hundred short loops back to back, so idle workers spin briefly,
+ * then yield, then park: the next loop usually arrives within microseconds, and a wake-up from park
+ * costs more than the work of a small loop. Work is handed out in chunks from a counter, so a slow or
+ * descheduled thread never holds the others back.
  *
- * <p>NOTE: one loop at a time; {@link #parallelFor} is not reentrant and must be called from one
- * thread (the engine thread).
+ * <p>NOTE: the caller waits only for chunks that were claimed, never for every worker to check in.
+ * Each loop is an immutable {@link Job}; a worker that wakes up late finds its job's chunks all taken
+ * and does nothing. On a busy machine (other processes on the same cores) this keeps a step from
+ * stalling on a worker the OS has not scheduled.
+ *
+ * <p>One loop at a time: {@link #parallelFor} must be called from one thread (the engine thread).
  */
 public final class WorkerPool implements AutoCloseable {
     /** The body of a parallel loop: handles items {@code [start, end)} on worker {@code workerIndex}. */
@@ -21,18 +25,47 @@ public final class WorkerPool implements AutoCloseable {
         void run(int start, int end, int workerIndex);
     }
 
-    private static final int SPIN_ITERATIONS = 1 << 16;
+    private static final int SPIN_ITERATIONS = 1 << 12;
+    private static final int YIELD_ITERATIONS = 1 << 6;
+
+    /** One parallel loop. */
+    private static final class Job {
+        final RangeBody body;
+        final int numItems;
+        final int chunkSize;
+        final int numChunks;
+        final AtomicInteger nextChunk = new AtomicInteger();
+        final AtomicInteger doneChunks = new AtomicInteger();
+        volatile Throwable failure;
+
+        Job(RangeBody body, int numItems, int chunkSize) {
+            this.body = body;
+            this.numItems = numItems;
+            this.chunkSize = chunkSize;
+            this.numChunks = (numItems + chunkSize - 1) / chunkSize;
+        }
+
+        void runChunks(int workerIndex) {
+            int chunk;
+            while ((chunk = nextChunk.getAndIncrement()) < numChunks) {
+                try {
+                    if (failure == null) {
+                        int start = chunk * chunkSize;
+                        body.run(start, Math.min(numItems, start + chunkSize), workerIndex);
+                    }
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    doneChunks.incrementAndGet();
+                }
+            }
+        }
+    }
 
     private final Thread[] workers;
     private final int numThreads;
     private volatile boolean closed;
-    private volatile long generation;
-    private volatile RangeBody body;
-    private volatile int numItems;
-    private volatile int chunkSize;
-    private final AtomicInteger nextChunk = new AtomicInteger();
-    private final AtomicInteger pendingWorkers = new AtomicInteger();
-    private volatile Throwable failure;
+    private volatile Job current;
 
     /** @param numThreads threads that run loops, the caller included; 1 runs everything on the caller */
     public WorkerPool(int numThreads) {
@@ -61,69 +94,54 @@ public final class WorkerPool implements AutoCloseable {
         if (numItems <= 0) {
             return;
         }
-        int numChunks = (numItems + chunkSize - 1) / chunkSize;
-        if (workers.length == 0 || numChunks == 1) {
+        if (workers.length == 0 || numItems <= chunkSize) {
             body.run(0, numItems, 0);
             return;
         }
-        this.body = body;
-        this.numItems = numItems;
-        this.chunkSize = chunkSize;
-        this.failure = null;
-        nextChunk.set(0);
-        pendingWorkers.set(workers.length);
-        generation++;
+        Job job = new Job(body, numItems, chunkSize);
+        current = job;
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }
-        runChunks(body, numItems, chunkSize, 0);
-        while (pendingWorkers.get() != 0) {
-            Thread.onSpinWait();
+        job.runChunks(0);
+        for (int spins = 0; job.doneChunks.get() < job.numChunks; spins++) {
+            if (spins < SPIN_ITERATIONS) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
         }
-        this.body = null;
-        Throwable t = failure;
+        Throwable t = job.failure;
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
         if (t != null) {
-            if (t instanceof RuntimeException re) {
-                throw re;
-            }
-            if (t instanceof Error e) {
-                throw e;
-            }
             throw new IllegalStateException(t);
         }
     }
 
-    private void runChunks(RangeBody body, int numItems, int chunkSize, int workerIndex) {
-        int chunk;
-        while ((chunk = nextChunk.getAndIncrement()) * (long) chunkSize < numItems) {
-            int start = chunk * chunkSize;
-            body.run(start, Math.min(numItems, start + chunkSize), workerIndex);
-        }
-    }
-
     private void workLoop(int workerIndex) {
-        long seen = 0;
-        while (true) {
+        Job done = null;
+        while (!closed) {
+            Job job = current;
+            if (job != done && job != null) {
+                job.runChunks(workerIndex);
+                done = job;
+                continue;
+            }
             int spins = 0;
-            while (generation == seen && !closed) {
+            while (current == done && !closed) {
                 if (spins < SPIN_ITERATIONS) {
-                    spins++;
                     Thread.onSpinWait();
+                } else if (spins < SPIN_ITERATIONS + YIELD_ITERATIONS) {
+                    Thread.yield();
                 } else {
                     LockSupport.park(this);
                 }
-            }
-            if (closed) {
-                return;
-            }
-            seen = generation;
-            try {
-                runChunks(body, numItems, chunkSize, workerIndex);
-            } catch (Throwable t) {
-                failure = t;
-                nextChunk.set(Integer.MAX_VALUE / 2);
-            } finally {
-                pendingWorkers.decrementAndGet();
+                spins++;
             }
         }
     }
