@@ -2,6 +2,7 @@ package io.prefixflow.runtime.model;
 
 import io.prefixflow.runtime.format.GgufFile;
 import io.prefixflow.runtime.format.GgufFile.TensorInfo;
+import io.prefixflow.runtime.tensor.Float16;
 import io.prefixflow.runtime.tensor.GgmlType;
 import io.prefixflow.runtime.tensor.WeightMatrices;
 import io.prefixflow.runtime.tensor.WeightMatrix;
@@ -183,7 +184,7 @@ public final class GgufModelLoader {
             case F32 -> bytes.asFloatBuffer().get(values);
             case F16 -> {
                 for (int i = 0; i < length; i++) {
-                    values[i] = HalfFloat.toFloat(bytes.getShort(2 * i));
+                    values[i] = Float16.f16ToFloat(bytes.getShort(2 * i));
                 }
             }
             default -> throw new ModelFormatException(gguf.path(), "tensor '" + name + "' has type " + t.type()
