@@ -1,0 +1,112 @@
+package io.prefixflow.runtime.sampling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class SamplerTest {
+    private static float[] randomLogits(long seed, int n) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] logits = new float[n];
+        for (int i = 0; i < n; i++) {
+            logits[i] = (float) (random.nextGaussian() * 3);
+        }
+        return logits;
+    }
+
+    private static SamplingParams params(float temperature, float topP, int topK, long seed) {
+        return new SamplingParams(temperature, topP, topK, seed, 16, List.of());
+    }
+
+    @Test
+    void greedyTakesTheHighestLogitAndTiesGoToTheLowestId() {
+        assertEquals(2, Sampler.argmax(new float[] {1f, 3f, 5f, 5f, 2f}));
+        assertEquals(0, Sampler.argmax(new float[] {7f, 7f}));
+        assertEquals(2, new Sampler().sample(new float[] {1f, 3f, 5f, 5f}, SamplingParams.greedy(1), 0));
+    }
+
+    @Property(tries = 200)
+    void theSameSeedGivesTheSameTokens(@ForAll long seed, @ForAll @IntRange(min = 0, max = 50) int index) {
+        float[] logits = randomLogits(seed, 300);
+        SamplingParams p = params(0.9f, 0.95f, 40, seed);
+        assertEquals(new Sampler().sample(logits, p, index), new Sampler().sample(logits, p, index));
+    }
+
+    @Test
+    void differentSeedsAndIndicesDrawDifferentTokens() {
+        float[] logits = new float[100]; // uniform: any token is equally likely
+        Set<Integer> drawn = new HashSet<>();
+        Sampler sampler = new Sampler();
+        for (int i = 0; i < 50; i++) {
+            drawn.add(sampler.sample(logits, params(1f, 1f, 0, 7), i));
+        }
+        assertTrue(drawn.size() > 25, "50 draws over 100 equally likely tokens gave only " + drawn.size());
+        Set<Integer> bySeed = new HashSet<>();
+        for (long seed = 0; seed < 20; seed++) {
+            bySeed.add(sampler.sample(logits, params(1f, 1f, 0, seed), 0));
+        }
+        assertTrue(bySeed.size() > 10, "20 seeds drew only " + bySeed.size() + " distinct first tokens");
+    }
+
+    @Property(tries = 200)
+    void topKKeepsOnlyTheKMostLikely(@ForAll long seed, @ForAll @IntRange(min = 1, max = 10) int k) {
+        float[] logits = randomLogits(seed, 200);
+        Integer[] order = new Integer[logits.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
+        Set<Integer> topK = Set.of(java.util.Arrays.copyOf(order, k));
+        Sampler sampler = new Sampler();
+        for (int i = 0; i < 20; i++) {
+            int token = sampler.sample(logits, params(5f, 1f, k, seed), i);
+            assertTrue(topK.contains(token), "token " + token + " is not among the top " + k);
+        }
+    }
+
+    @Test
+    void topPKeepsTheSmallestSetReachingP() {
+        // Probabilities 0.5, 0.3, 0.2 at temperature 1: top_p 0.7 keeps ids 0 and 1 only.
+        float[] logits = {(float) Math.log(0.5), (float) Math.log(0.3), (float) Math.log(0.2)};
+        Sampler sampler = new Sampler();
+        int[] counts = new int[3];
+        for (int i = 0; i < 2_000; i++) {
+            counts[sampler.sample(logits, params(1f, 0.7f, 0, 11), i)]++;
+        }
+        assertEquals(0, counts[2]);
+        // Renormalized 0.5/0.8 = 0.625 for id 0; 2000 draws put it within +-0.05 with overwhelming probability.
+        assertEquals(0.625, counts[0] / 2000.0, 0.05);
+    }
+
+    @Test
+    void temperatureSamplingFollowsTheSoftmax() {
+        float[] logits = {0f, (float) Math.log(3)}; // probabilities 1/4 and 3/4 at temperature 1
+        Sampler sampler = new Sampler();
+        int ones = 0;
+        for (int i = 0; i < 4_000; i++) {
+            ones += sampler.sample(logits, params(1f, 1f, 0, 5), i);
+        }
+        assertEquals(0.75, ones / 4000.0, 0.03);
+    }
+
+    @Test
+    void invalidParametersNameTheSetting() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> params(-1f, 1f, 0, 0)).getMessage()
+                .contains("temperature"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> params(1f, 0f, 0, 0)).getMessage()
+                .contains("top_p"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> params(1f, 1f, -1, 0)).getMessage()
+                .contains("top_k"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> new SamplingParams(0f, 1f, 0, 0, 0, List.of())).getMessage().contains("max_tokens"));
+    }
+}
