@@ -11,10 +11,13 @@ import io.prefixflow.runtime.runner.SequenceChunk;
 import io.prefixflow.runtime.sampling.Sampler;
 import io.prefixflow.runtime.testing.GreedyReference;
 import io.prefixflow.runtime.testing.SharedData;
+import io.prefixflow.runtime.tensor.GgmlType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -94,6 +97,37 @@ class BatchInvarianceTest {
             for (int s = 0; s < numSeqs; s++) {
                 int[] got = generated.get(s).stream().mapToInt(Integer::intValue).toArray();
                 assertArrayEquals(cases.get(s).generatedIds(), got, "case " + cases.get(s).id() + " in a batch");
+            }
+        }
+    }
+
+    /** Every weight type: three random prompts decoded together give each one's logits alone, bit for bit. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(GgmlType.class)
+    void everyWeightTypeIsBatchInvariant(GgmlType type) {
+        Model model = ModelLoader.load("dummy:tiny", null, type, TokenizerFactory.none());
+        int vocab = model.config().vocabSize();
+        SplittableRandom random = new SplittableRandom(type.ordinal());
+        int[][] prompts = {random.ints(37, 0, vocab).toArray(), random.ints(5, 0, vocab).toArray(),
+                random.ints(20, 0, vocab).toArray()};
+        int blocksPerSeq = model.config().contextLength() / BLOCK_SIZE;
+        try (CpuModelRunner runner = new CpuModelRunner(model.config(), model.weights(), BLOCK_SIZE,
+                2 * blocksPerSeq * prompts.length, 2)) {
+            float[][] alone = new float[prompts.length][];
+            List<SequenceChunk> batch = new ArrayList<>();
+            for (int s = 0; s < prompts.length; s++) {
+                int[] aloneTable = new int[blocksPerSeq];
+                int[] batchTable = new int[blocksPerSeq];
+                for (int i = 0; i < blocksPerSeq; i++) {
+                    aloneTable[i] = s * blocksPerSeq + i;
+                    batchTable[i] = (prompts.length + s) * blocksPerSeq + i;
+                }
+                alone[s] = runner.forward(ForwardBatch.of(new SequenceChunk(prompts[s], 0, aloneTable)))[0];
+                batch.add(new SequenceChunk(prompts[s], 0, batchTable));
+            }
+            float[][] together = runner.forward(new ForwardBatch(batch));
+            for (int s = 0; s < prompts.length; s++) {
+                assertArrayEquals(alone[s], together[s], 0f, type + " sequence " + s);
             }
         }
     }
