@@ -49,7 +49,7 @@ public final class CudaProbe {
             return new Result(true, count, "CUDA driver loaded, " + count + " GPU(s)");
         } catch (UnsatisfiedLinkError e) {
             return new Result(false, 0, "the NVIDIA driver library (libcuda.so.1) could not be loaded, so there is"
-                    + " no usable GPU on this machine: " + e.getMessage());
+                    + " no usable GPU on this machine (" + innermostLinkError(e.getMessage()) + ")");
         } catch (NoClassDefFoundError | ExceptionInInitializerError e) {
             return new Result(false, 0, "JCuda's driver binding failed to initialize (no NVIDIA driver, or the"
                     + " jcuda-natives jar for linux-x86_64 is missing): " + e);
@@ -58,6 +58,25 @@ public final class CudaProbe {
         } catch (Throwable e) {
             return new Result(false, 0, "probing the CUDA driver failed: " + e);
         }
+    }
+
+    /**
+     * JCuda's link error carries nested stack traces of each way it tried to load its library; the last
+     * {@code UnsatisfiedLinkError} line names the library that was really missing. Falls back to the first line.
+     */
+    static String innermostLinkError(String message) {
+        if (message == null || message.isBlank()) {
+            return "no detail";
+        }
+        String marker = "UnsatisfiedLinkError: ";
+        String found = null;
+        for (String line : message.split("\\R")) {
+            int at = line.indexOf(marker);
+            if (at >= 0) {
+                found = line.substring(at + marker.length()).trim();
+            }
+        }
+        return found != null ? found : message.lines().findFirst().orElse(message).trim();
     }
 
     private static int driverDeviceCount() {
