@@ -7,6 +7,7 @@ import io.prefixflow.runtime.model.ModelWeights;
 import io.prefixflow.runtime.model.RopeStyle;
 import io.prefixflow.runtime.runner.ForwardBatch;
 import io.prefixflow.runtime.runner.ModelRunner;
+import java.util.Arrays;
 import jcuda.CudaException;
 import jcuda.driver.CUdeviceptr;
 
@@ -158,7 +159,7 @@ public final class CudaModelRunner implements ModelRunner {
         act.logits.download(flat, flat.length, 0);
         float[][] out = new float[plan.numSeqs][];
         for (int s = 0; s < plan.numSeqs; s++) {
-            out[s] = java.util.Arrays.copyOfRange(flat, s * vocab, (s + 1) * vocab);
+            out[s] = Arrays.copyOfRange(flat, s * vocab, (s + 1) * vocab);
         }
         return out;
     }
