@@ -3,9 +3,9 @@ package io.prefixflow.jobs.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.prefixflow.runtime.cpu.CpuModelRunner;
 import io.prefixflow.runtime.model.Model;
 import io.prefixflow.runtime.runner.ForwardBatch;
+import io.prefixflow.runtime.runner.ModelRunner;
 import io.prefixflow.runtime.runner.SequenceChunk;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -75,11 +75,11 @@ final class BenchEngineCommand implements Callable<Integer> {
         ObjectNode result = mapper.createObjectNode();
         result.put("model", model.name());
         result.put("dtype", modelOptions.dtype == null ? "file" : modelOptions.dtype.toLowerCase());
+        result.put("backend", modelOptions.backend);
         result.put("threads", modelOptions.threads);
         result.put("prompt_tokens", promptTokens);
         result.put("decode_tokens", decodeTokens);
-        try (CpuModelRunner runner = new CpuModelRunner(model.config(), model.weights(), blockSize, numBlocks,
-                modelOptions.threads)) {
+        try (ModelRunner runner = modelOptions.openRunner(model, numBlocks)) {
             int[] promptTable = new int[promptBlocks];
             Arrays.setAll(promptTable, i -> i);
             err.println("warming up...");
@@ -113,7 +113,7 @@ final class BenchEngineCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void prefill(CpuModelRunner runner, int[] prompt, int[] table) {
+    private static void prefill(ModelRunner runner, int[] prompt, int[] table) {
         runner.forward(ForwardBatch.of(new SequenceChunk(prompt, 0, table)));
     }
 
@@ -121,7 +121,7 @@ final class BenchEngineCommand implements Callable<Integer> {
      * Decodes {@code steps} tokens for {@code c} sequences over the shared prompt. The prompt's last,
      * partial block (if any) is copied per sequence by recomputing it, so shared blocks stay read-only.
      */
-    private static void decode(CpuModelRunner runner, int promptLength, int[] promptTable, int c, int steps,
+    private static void decode(ModelRunner runner, int promptLength, int[] promptTable, int c, int steps,
                                int blockSize, int privateBlocks) {
         int sharedBlocks = promptLength / blockSize;
         List<int[]> tables = new ArrayList<>();

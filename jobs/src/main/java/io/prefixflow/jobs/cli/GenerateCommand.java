@@ -3,10 +3,10 @@ package io.prefixflow.jobs.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prefixflow.kv.pool.BlockPool;
-import io.prefixflow.runtime.cpu.CpuModelRunner;
 import io.prefixflow.runtime.generate.GenerationResult;
 import io.prefixflow.runtime.generate.Generator;
 import io.prefixflow.runtime.model.Model;
+import io.prefixflow.runtime.runner.ModelRunner;
 import io.prefixflow.runtime.sampling.SamplingParams;
 import java.io.PrintWriter;
 import java.util.List;
@@ -62,8 +62,7 @@ final class GenerateCommand implements Callable<Integer> {
         int blockSize = modelOptions.blockSize;
         int numBlocks = (model.config().contextLength() + blockSize - 1) / blockSize;
         PrintWriter out = spec.commandLine().getOut();
-        try (CpuModelRunner runner = new CpuModelRunner(model.config(), model.weights(), blockSize, numBlocks,
-                modelOptions.threads)) {
+        try (ModelRunner runner = modelOptions.openRunner(model, numBlocks)) {
             Generator generator = new Generator(model, runner, new BlockPool(numBlocks), 512);
             long startNanos = System.nanoTime();
             GenerationResult result = generator.generate(promptIds, params, (token, delta) -> {

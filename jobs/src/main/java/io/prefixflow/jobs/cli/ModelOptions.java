@@ -2,6 +2,8 @@ package io.prefixflow.jobs.cli;
 
 import io.prefixflow.runtime.model.Model;
 import io.prefixflow.runtime.model.ModelLoader;
+import io.prefixflow.runtime.runner.Backend;
+import io.prefixflow.runtime.runner.ModelRunner;
 import io.prefixflow.runtime.tokenizer.DefaultTokenizerFactory;
 import io.prefixflow.runtime.tensor.GgmlType;
 import java.nio.file.Path;
@@ -30,6 +32,19 @@ final class ModelOptions {
 
     @Option(names = "--block-size", paramLabel = "TOKENS", description = "Tokens per KV block (default 16).")
     int blockSize = 16;
+
+    @Option(names = "--backend", paramLabel = "cpu|cuda",
+            description = "Where the forward pass runs: cpu (default) or cuda (one NVIDIA GPU, BF16 weights;"
+                    + " fails at start when no GPU is usable).")
+    String backend = "cpu";
+
+    @Option(names = "--device", paramLabel = "N", description = "GPU ordinal for --backend cuda (default 0).")
+    int device = 0;
+
+    /** Opens the runner of the chosen backend for {@code model} with {@code numBlocks} KV blocks. */
+    ModelRunner openRunner(Model model, int numBlocks) {
+        return Backend.parse(backend).open(model.config(), model.weights(), blockSize, numBlocks, threads, device);
+    }
 
     Model load() {
         if (threads < 1) {

@@ -1,0 +1,50 @@
+package io.prefixflow.runtime.runner;
+
+import io.prefixflow.runtime.cpu.CpuModelRunner;
+import io.prefixflow.runtime.cuda.CudaModelRunner;
+import io.prefixflow.runtime.cuda.WeightPrecision;
+import io.prefixflow.runtime.model.ModelConfig;
+import io.prefixflow.runtime.model.ModelWeights;
+import java.util.Locale;
+
+/**
+ * Where the forward pass runs; chosen once, when the engine starts. Nothing falls back from one backend to
+ * another: a {@code cuda} backend that cannot start throws.
+ */
+public enum Backend {
+    /** Pure Java with the Vector API; always available. */
+    CPU,
+    /** One NVIDIA GPU through JCuda's driver API; BF16 weights, F32 activations and KV cache. */
+    CUDA;
+
+    /** Parses {@code cpu} or {@code cuda} (any case). */
+    public static Backend parse(String name) {
+        for (Backend b : values()) {
+            if (b.name().equalsIgnoreCase(name)) {
+                return b;
+            }
+        }
+        throw new IllegalArgumentException("unknown backend '" + name + "'; expected cpu or cuda");
+    }
+
+    /** The lower-case name used on command lines. */
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Opens a runner of this backend.
+     *
+     * @param numThreads    CPU threads (cpu only)
+     * @param deviceOrdinal GPU ordinal (cuda only)
+     * @throws IllegalStateException when the backend cannot run here, with the reason
+     */
+    public ModelRunner open(ModelConfig config, ModelWeights weights, int blockSize, int numBlocks, int numThreads,
+                            int deviceOrdinal) {
+        return switch (this) {
+            case CPU -> new CpuModelRunner(config, weights, blockSize, numBlocks, numThreads);
+            case CUDA -> new CudaModelRunner(config, weights, blockSize, numBlocks, deviceOrdinal,
+                    WeightPrecision.BF16);
+        };
+    }
+}
