@@ -22,6 +22,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.statistics.StatisticsReport;
 import net.jqwik.api.constraints.IntRange;
 
 /**
@@ -50,6 +51,7 @@ class SchedulerPropertyTest {
     record Live(List<Integer> tokens, int maxTokens) {}
 
     @Property(tries = 250)
+    @StatisticsReport(onFailureOnly = true)
     void blocksAreNeverLeakedSharedWronglyOrReadStale(
             @ForAll @IntRange(min = 1, max = 4) int blockSize,
             @ForAll @IntRange(min = CONTEXT, max = 3 * CONTEXT) int capacityTokens,
@@ -105,6 +107,9 @@ class SchedulerPropertyTest {
         for (String id : new ArrayList<>(live.keySet())) {
             scheduler.abort(id);
         }
+        // NOTE: the property is only worth something if it reaches preemption and cache hits often.
+        Statistics.label("preempted").coverage(c -> c.check(true).percentage(p -> p > 8));
+        Statistics.label("prefix hits").coverage(c -> c.check(true).percentage(p -> p > 15));
         assertEquals(0, pool.numUsedBlocks(), "every block is free once every request is gone");
         assertFalse(scheduler.hasWork());
     }
