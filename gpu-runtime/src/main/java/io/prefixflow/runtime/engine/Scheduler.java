@@ -27,7 +27,8 @@ import java.util.PriorityQueue;
  *   <li>If nothing was preempted: admit waiting sequences in service order while budget, the running
  *       cap and blocks allow. Admission reserves blocks for all the sequence's tokens at once (reusing
  *       the longest cached prefix) and schedules a first chunk. The head of the queue is never
- *       overtaken.</li>
+ *       overtaken. With prefix caching on, admission also pauses while the head could reuse a prompt
+ *       block that a running sequence is still computing ({@link InFlightPrefixes}).</li>
  * </ol>
  * After the runner has computed a plan, {@link #completeStep} records the progress and offers newly full
  * blocks to the prefix cache; the caller then samples a token for every {@code samplesToken} entry and
@@ -44,6 +45,7 @@ public final class Scheduler {
     private final KvCacheManager kv;
     private final ServabilityCheck check;
     private final String modelId;
+    private final InFlightPrefixes inFlight;
     private final Map<String, Sequence> sequences = new HashMap<>();
     private final PriorityQueue<Sequence> waiting = new PriorityQueue<>(Sequence.SERVICE_ORDER);
     /** Running sequences in service order. */
@@ -66,6 +68,7 @@ public final class Scheduler {
         this.kv = Objects.requireNonNull(kv, "kv");
         this.modelId = Objects.requireNonNull(modelId, "modelId");
         this.check = new ServabilityCheck(contextLength, vocabSize, kv.blockSize(), numBlocks);
+        this.inFlight = new InFlightPrefixes(kv.blockSize());
     }
 
     /** Why the request can never be served (too long for the context or the whole cache), or empty. */
@@ -159,6 +162,7 @@ public final class Scheduler {
             sequence.numComputedTokens = scheduled.chunk().endPosition();
             if (config.prefixCaching()) {
                 kv.commitComputed(sequence.id(), sequence.numComputedTokens, sequence.tokenArray());
+                inFlight.computed(sequence.id(), sequence.numComputedTokens);
             }
         }
     }
@@ -190,6 +194,11 @@ public final class Scheduler {
         return config;
     }
 
+    /** Whether some running sequence is registered as computing prompt blocks others could reuse. */
+    boolean hasPrefixesInFlight() {
+        return !inFlight.isEmpty();
+    }
+
     /** The live sequence with this id; package-private for the engine. */
     Sequence sequence(String requestId) {
         return live(requestId);
@@ -198,9 +207,17 @@ public final class Scheduler {
     private int admit(int budget, List<ScheduledSequence> planned) {
         while (budget > 0 && running.size() < config.maxRunning() && !waiting.isEmpty()) {
             Sequence sequence = waiting.peek();
-            int numCached = kv.tryAllocate(sequence.id(), sequence.tokensCopy(), sequence.namespace);
+            int[] tokens = sequence.tokensCopy();
+            List<BlockHash> hashes = config.prefixCaching() ? inFlight.hashes(tokens, sequence.namespace) : null;
+            if (hashes != null && inFlight.wouldReuseInFlight(hashes, tokens.length)) {
+                break;
+            }
+            int numCached = kv.tryAllocate(sequence.id(), tokens, sequence.namespace);
             if (numCached < 0) {
                 break;
+            }
+            if (hashes != null) {
+                inFlight.add(sequence.id(), hashes, numCached);
             }
             waiting.poll();
             sequence.running = true;
@@ -242,6 +259,7 @@ public final class Scheduler {
 
     private void preempt(Sequence sequence) {
         running.remove(sequence);
+        inFlight.remove(sequence.id());
         kv.free(sequence.id());
         sequence.running = false;
         sequence.numComputedTokens = 0;
@@ -255,6 +273,7 @@ public final class Scheduler {
         sequences.remove(sequence.id());
         if (sequence.running) {
             running.remove(sequence);
+            inFlight.remove(sequence.id());
             kv.free(sequence.id());
             sequence.running = false;
             sequence.blockTable = null;

@@ -192,6 +192,9 @@ class SchedulerPropertyTest {
         assertEquals(numRunning, stats.numRunning());
         assertEquals(live.size() - numRunning, stats.numWaiting());
         assertTrue(numRunning <= maxRunning, "running cap");
+        if (numRunning == 0) {
+            assertFalse(scheduler.hasPrefixesInFlight(), "no running sequence, so no block in flight");
+        }
     }
 
     private static int[] prompt(Op op, int blockSize) {
