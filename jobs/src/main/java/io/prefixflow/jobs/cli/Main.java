@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "prefixflow", mixinStandardHelpOptions = true, version = "prefixflow 0.1.0",
         description = "LLM inference inside Apache Flink: prefix-routed, paged-KV, continuously batched.",
-        subcommands = {GenerateCommand.class, BenchEngineCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, BenchEngineCommand.class, BenchPrefixCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) throws Exception {
         if (!VectorModuleRelauncher.vectorModulePresent()) {
