@@ -11,6 +11,8 @@ final class ActiveRequest {
     final RequestHandle handle;
     final TokenListener listener;
     final OutputText text;
+    /** Tokens generated before the request was resumed ({@link Engine#resume}); empty for a new request. */
+    final int[] resumedTokenIds;
     /** A {@code System.nanoTime()} value meaning "not yet". */
     static final long UNSET = Long.MIN_VALUE;
 
@@ -23,10 +25,16 @@ final class ActiveRequest {
 
     ActiveRequest(EngineRequest request, RequestHandle handle, TokenListener listener, OutputText text,
                   long submitNanos) {
+        this(request, handle, listener, text, new int[0], submitNanos);
+    }
+
+    ActiveRequest(EngineRequest request, RequestHandle handle, TokenListener listener, OutputText text,
+                  int[] resumedTokenIds, long submitNanos) {
         this.request = request;
         this.handle = handle;
         this.listener = listener;
         this.text = text;
+        this.resumedTokenIds = resumedTokenIds;
         this.submitNanos = submitNanos;
     }
 

@@ -124,6 +124,53 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * Resubmits a request that had already generated {@code generatedTokenIds} (say, before a failure, from
+     * a checkpoint): the engine recomputes prompt plus those tokens, as after a preemption, and continues
+     * sampling at output index {@code generatedTokenIds.length}, so with the same {@link
+     * io.prefixflow.runtime.sampling.SamplingParams params} the result equals an uninterrupted run's. The
+     * result reports the whole completion (the given tokens, then the new ones); {@code listener} hears only
+     * the new tokens and text. If the given tokens already end the request (a stop token or stop string,
+     * {@code maxTokens}, the context) it completes at once with that finish reason.
+     *
+     * @throws IllegalArgumentException if a live request has the same id, a token is outside the vocabulary,
+     *                                  or a stop token or stop string comes before the last given token
+     * @throws IllegalStateException    if the engine is closed or has failed
+     */
+    public RequestHandle resume(EngineRequest request, int[] generatedTokenIds, TokenListener listener) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(generatedTokenIds, "generatedTokenIds");
+        Objects.requireNonNull(listener, "listener");
+        if (generatedTokenIds.length == 0) {
+            return submit(request, listener);
+        }
+        long nowNanos = System.nanoTime();
+        checkRunning();
+        RequestHandle handle = new RequestHandle(request.id(), this);
+        Optional<String> problem = scheduler.whyUnservable(request);
+        if (problem.isPresent()) {
+            handle.future().complete(rejected(request, problem.get(), nowNanos));
+            numFinished.incrementAndGet();
+            return handle;
+        }
+        Resumption resumption = Resumption.replay(model, runner.config().contextLength(), request,
+                generatedTokenIds.clone());
+        if (resumption.finishReason() != null) {
+            handle.future().complete(resumption.finishedResult(nowNanos));
+            numFinished.incrementAndGet();
+            return handle;
+        }
+        synchronized (lifecycleLock) {
+            checkRunning();
+            if (liveHandles.putIfAbsent(request.id(), handle) != null) {
+                throw new IllegalArgumentException("request id " + request.id() + " is already live in this engine");
+            }
+            inbox.add(new Command.Submit(new ActiveRequest(request, handle, listener, resumption.text(),
+                    resumption.generatedTokenIds(), nowNanos)));
+        }
+        return handle;
+    }
+
+    /**
      * Aborts a live request: it finishes with reason {@code aborted} and the tokens so far, and frees
      * every block it held. Returns false if no live request has this id.
      */
@@ -210,6 +257,9 @@ public final class Engine implements AutoCloseable {
     private void accept(ActiveRequest request) {
         scheduler.add(request.request);
         request.sequence = scheduler.sequence(request.request.id());
+        for (int token : request.resumedTokenIds) {
+            request.sequence.append(token);
+        }
         active.put(request.request.id(), request);
     }
 
