@@ -133,6 +133,42 @@ public final class KafkaJobTesting {
         return out;
     }
 
+    /**
+     * Reads {@code topic} as a {@code read_committed} consumer until it has seen {@code count} records, then
+     * {@code settle} longer (so duplicates would show); fails early if the job fails, and after {@code timeout}.
+     */
+    public static <T extends SpecificRecord> List<T> awaitCommitted(EmbeddedKafka kafka, String topic, Class<T> type,
+            int count, Duration settle, Duration timeout, org.apache.flink.core.execution.JobClient job)
+            throws Exception {
+        AvroBinary<T> codec = AvroBinary.of(type);
+        Properties props = kafka.clientProperties();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<T> out = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long settledAt = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, settledAt)) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    out.add(codec.decode(record.value()));
+                }
+                if (out.size() >= count && settledAt == Long.MAX_VALUE) {
+                    settledAt = System.nanoTime() + settle.toNanos();
+                }
+                if (job.getJobStatus().get().isGloballyTerminalState()) {
+                    throw new AssertionError("the job ended (" + job.getJobStatus().get() + ") with " + out.size()
+                            + " of " + count + " records in " + topic);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Groups by a key, failing on duplicates. */
     public static <T> Map<String, T> byId(List<T> records, Function<T, String> id) {
         Map<String, T> map = new java.util.HashMap<>();
