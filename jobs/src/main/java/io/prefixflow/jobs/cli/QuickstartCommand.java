@@ -88,7 +88,7 @@ final class QuickstartCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path checkpoints = Files.createTempDirectory("prefixflow-quickstart-checkpoints");
         err.println("Starting Kafka (in-process) ...");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        try (EmbeddedKafka kafka = startKafkaQuietly()) {
             kafka.createTopic(PROMPTS, parallelism);
             kafka.createTopic(COMPLETIONS, parallelism);
             kafka.createTopic(DEAD_LETTERS, 1);
@@ -123,6 +123,17 @@ final class QuickstartCommand implements Callable<Integer> {
             }
         } finally {
             deleteQuietly(checkpoints);
+        }
+    }
+
+    /** NOTE: Kafka's test kit prints its storage formatting to System.out; the quickstart's output is ours. */
+    private static EmbeddedKafka startKafkaQuietly() throws Exception {
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            return EmbeddedKafka.start();
+        } finally {
+            System.setOut(stdout);
         }
     }
 
