@@ -111,16 +111,55 @@ const ctxPerSeq = Math.max(640, P + G + 8);
 log(`model ${path.basename(args.model)} loaded; node-llama-cpp ${nlcPkg.version}, llama.cpp ${llama.llamaCppRelease.release}; ` +
     `cpu backend ${loadedCpuBackend().join(",")}; threads ${args.threads}; P=${P} G=${G} reps=${args.reps}`);
 
+// Batching control. node-llama-cpp queues each sequence's evaluation separately and, by default, dispatches a
+// llama_decode on the next event-loop cycle with whatever is queued by then; sequences whose sampling finished a
+// little later then fall into a separate, smaller batch. For a faithful "B tokens per llama_decode" decode we
+// (a) advance all B sequences in lock-step (next token requested only after every sequence got its previous one) and
+// (b) use a custom dispatch schedule that dispatches only once `active` sequences have queued an evaluation.
+// The batch sizes actually decoded are recorded (initBatch) and reported, so this can be checked in the output.
 async function makeContext(sequences) {
-    const context = await model.createContext({
+    const ctl = { active: 1, polls: 0 };
+    let context = null;
+    const dispatchSchedule = (dispatch) => {
+        const check = () => {
+            const queued = context?._queuedDecodeSequenceIds?.size ?? ctl.active;
+            // dispatch when every active sequence has queued; also when nothing is queued (e.g. after dispose),
+            // so this never polls forever
+            if (queued >= ctl.active || queued === 0 || context?.disposed) dispatch();
+            else { ctl.polls++; setImmediate(check); }
+        };
+        check();
+    };
+    context = await model.createContext({
         contextSize: ctxPerSeq,                       // per sequence (node-llama-cpp allocates contextSize * sequences cells)
         batchSize: 512,                               // n_batch = n_ubatch = 512 (llama-bench default ubatch)
         sequences,
         threads: { ideal: args.threads, min: args.threads },
         flashAttention: args.flashAttention,          // default off: the anchor runs used flash_attn = 0
+        batching: { dispatchSchedule },
         ignoreMemorySafetyChecks: true
     });
-    return { context, rec: instrumentBatches(context) };
+    return { context, ctl, rec: instrumentBatches(context) };
+}
+// Decode `gen` tokens on every sequence in lock-step; returns the generated ids per sequence.
+async function lockStepDecode(seqs, firstTokens, gen, ctl) {
+    ctl.active = seqs.length;
+    const its = seqs.map((s, i) => s.evaluate([firstTokens[i]], { temperature: 0 })[Symbol.asyncIterator]());
+    const outs = seqs.map(() => []);
+    try {
+        for (let step = 0; step < gen; step++) {
+            // let node-llama-cpp's dispatch loop finish its bookkeeping for the previous batch first
+            await new Promise((r) => setImmediate(r));
+            const res = await Promise.all(its.map((it) => it.next()));
+            let done = false;
+            res.forEach((r, i) => { if (r.done) done = true; else outs[i].push(r.value); });
+            if (done) break;
+        }
+    } finally {
+        await Promise.all(its.map((it) => it.return?.()));
+        ctl.active = 1;
+    }
+    return outs;
 }
 const threadsSeen = new Set();
 const cpuUtil = {};
@@ -129,12 +168,12 @@ const cpuUtil = {};
 const prompt = randomTokens(P, nVocab, bos);
 let prefillRuns = [], tgRuns = [], sampleTokens = [], prefillBatches = [], tgBatches = [];
 {
-    const { context, rec } = await makeContext(1);
+    const { context, ctl, rec } = await makeContext(1);
     const seq = context.getSequence();
     // warm-up: one prompt evaluation + a few decode steps (llama-bench also runs one warm-up pp and tg)
     await seq.evaluateWithoutGeneratingNewTokens(prompt);
     await seq.clearHistory();
-    { let n = 0; for await (const t of seq.evaluate([bos ?? 1], { temperature: 0 })) { if (++n >= Math.min(G, 8)) break; } }
+    await lockStepDecode([seq], [bos ?? 1], Math.min(G, 8), ctl);
     await seq.clearHistory();
     rec.take();
 
@@ -152,11 +191,10 @@ let prefillRuns = [], tgRuns = [], sampleTokens = [], prefillBatches = [], tgBat
 
     for (let r = 0; r < args.reps; r++) {
         await seq.clearHistory();
-        const toks = [];
         const cpu = cpuMeter();
         const t0 = performance.now();
-        // each yielded token = one llama_decode of 1 token (logits of that token) + greedy sampling
-        for await (const t of seq.evaluate([bos ?? 1], { temperature: 0 })) { toks.push(t); if (toks.length >= G) break; }
+        // each generated token = one llama_decode of 1 token (logits of that token) + greedy sampling
+        const [toks] = await lockStepDecode([seq], [bos ?? 1], G, ctl);
         const dt = (performance.now() - t0) / 1000;
         cpuUtil.decode_c1 = r1(cpu() * 100) / 100;
         if (toks.length < G) log(`WARNING: generation stopped after ${toks.length} tokens`);
@@ -173,7 +211,7 @@ log(`prefill ${prefillRuns.map(r1).join(" ")} t/s; tg ${tgRuns.map(r1).join(" ")
 const batched = [];
 const batchedSamples = {};
 for (const B of args.concurrency) {
-    const { context, rec } = await makeContext(B);
+    const { context, ctl, rec } = await makeContext(B);
     const seqs = Array.from({ length: B }, () => context.getSequence());
     const runOnce = async (gen) => {
         for (const s of seqs) await s.clearHistory();
@@ -187,13 +225,8 @@ for (const B of args.concurrency) {
         }
         const tCopy = performance.now();
         rec.take();
-        // all B generators start in the same tick; node-llama-cpp merges the queued 1-token evaluations of
-        // the B sequences into one llama_decode (it dispatches at once when every sequence of the context has queued)
-        const outs = await Promise.all(seqs.map(async (s, i) => {
-            const toks = [];
-            for await (const t of s.evaluate([3 + i], { temperature: 0 })) { toks.push(t); if (toks.length >= gen) break; }
-            return toks;
-        }));
+        // B sequences in lock-step: one llama_decode of B tokens (one per sequence) per step
+        const outs = await lockStepDecode(seqs, seqs.map((_, i) => 3 + i), gen, ctl);
         const tEnd = performance.now();
         const nGen = outs.reduce((n, o) => n + o.length, 0);
         return {
@@ -219,7 +252,7 @@ for (const B of args.concurrency) {
         generated_tokens_per_run: last.nGen,
         decode_batch_sizes: histogram(last.batches)           // {tokens per llama_decode: count}; expect {B: G}
     });
-    log(`B=${B}: S_PP ${ppRates.map(r1).join(" ")} S_TG ${tgRates.map(r1).join(" ")} batches ${JSON.stringify(histogram(last.batches))}`);
+    log(`B=${B}: S_PP ${ppRates.map(r1).join(" ")} S_TG ${tgRates.map(r1).join(" ")} batches ${JSON.stringify(histogram(last.batches))} dispatch-polls ${ctl.polls}`);
     await context.dispose();
 }
 
@@ -265,3 +298,4 @@ const out = {
 console.log(JSON.stringify(out, null, 2));
 await model.dispose();
 await llama.dispose();
+process.exit(0);

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prefixflow.kv.pool.BlockPool;
 import io.prefixflow.runtime.generate.GenerationResult;
 import io.prefixflow.runtime.generate.Generator;
+import io.prefixflow.runtime.engine.EngineMetrics;
+import io.prefixflow.runtime.engine.EngineResult;
 import io.prefixflow.runtime.model.Model;
 import io.prefixflow.runtime.runner.ModelRunner;
 import io.prefixflow.runtime.sampling.SamplingParams;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,8 +30,17 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "The prompt text.")
+    @Mixin
+    EngineOptions engineOptions;
+
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "The prompt text.")
     String prompt;
+
+    @Option(names = "--prompts-file", paramLabel = "FILE.jsonl",
+            description = "Serve every line concurrently through the engine: a JSON object with \"prompt\" and"
+                    + " optionally max_tokens, temperature, top_p, top_k, seed, stop, priority, cache_salt"
+                    + " (missing ones come from the options). Not with --prompt.")
+    Path promptsFile;
 
     @Option(names = "--max-tokens", paramLabel = "N", description = "Most tokens to generate (default 256).")
     int maxTokens = 256;
@@ -48,15 +60,23 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--stop", paramLabel = "TEXT", description = "Stop before this text; repeatable.")
     List<String> stop = List.of();
 
-    @Option(names = "--json", description = "Print one JSON object: prompt_token_ids, token_ids, text, finish_reason.")
+    @Option(names = "--json", description = "Print one JSON object: prompt_token_ids, token_ids, text, finish_reason"
+            + " (with --prompts-file one per line, in input order, plus usage).")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
+        if ((prompt == null) == (promptsFile == null)) {
+            throw new IllegalArgumentException("give exactly one of --prompt TEXT or --prompts-file FILE.jsonl");
+        }
         SamplingParams params = new SamplingParams(temperature, topP, topK, seed, maxTokens, stop);
+        List<PromptLine> lines = promptsFile == null ? null : PromptsFile.read(promptsFile, params);
         Model model = modelOptions.load();
         if (model.tokenizer() == null) {
             throw new IllegalArgumentException("model " + model.name() + " has no tokenizer; give --tokenizer");
+        }
+        if (lines != null) {
+            return generateAll(model, lines);
         }
         int[] promptIds = model.tokenizer().encode(prompt, model.tokenizer().addBosByDefault());
         int blockSize = modelOptions.blockSize;
@@ -87,6 +107,29 @@ final class GenerateCommand implements Callable<Integer> {
             }
             out.flush();
         }
+        return 0;
+    }
+
+    private int generateAll(Model model, List<PromptLine> lines) throws Exception {
+        int blockSize = modelOptions.blockSize;
+        PromptsFileGeneration generation = new PromptsFileGeneration(model, blockSize,
+                engineOptions.numBlocks(model.config(), blockSize), modelOptions.threads,
+                engineOptions.schedulerConfig());
+        long startNanos = System.nanoTime();
+        List<EngineResult> results = generation.run(lines);
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            PromptsFileGeneration.printJson(results, out);
+        } else {
+            PromptsFileGeneration.printText(lines, results, out);
+        }
+        out.flush();
+        EngineMetrics metrics = generation.metrics();
+        spec.commandLine().getErr().printf("[%d requests in %.2f s; prefix cache hit %d of %d prompt tokens;"
+                        + " %d preemptions; peak %d KV blocks]%n", results.size(), seconds,
+                metrics.numPrefixHitTokens(), metrics.numPrefixLookupTokens(), metrics.numPreemptions(),
+                metrics.peakUsedBlocks());
         return 0;
     }
 }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "prefixflow", mixinStandardHelpOptions = true, version = "prefixflow 0.1.0",
         description = "LLM inference inside Apache Flink: prefix-routed, paged-KV, continuously batched.",
-        subcommands = {GenerateCommand.class, BenchEngineCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {QuickstartCommand.class, RunCommand.class, ProduceCommand.class, ConsumeCommand.class,
+            GenerateCommand.class, BenchEngineCommand.class, BenchPrefixCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) throws Exception {
         if (!VectorModuleRelauncher.vectorModulePresent()) {
@@ -19,7 +20,11 @@ public final class Main {
 
     /** The configured command line, also used by tests to run commands in-process. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
+        return configure(new CommandLine(new Main()));
+    }
+
+    /** Gives {@code cli} the one-line handling of expected failures. */
+    public static CommandLine configure(CommandLine cli) {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // Expected failures (bad file, bad option value) get one clear line, not a stack trace.
             if (e instanceof IllegalArgumentException || e instanceof IllegalStateException

@@ -1,0 +1,79 @@
+package io.prefixflow.operator.config;
+
+import io.prefixflow.runtime.engine.SchedulerConfig;
+import java.io.Serializable;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ReadableConfig;
+
+/**
+ * The checked values of {@link InferenceOptions}, carried (serialized) into the prepare function and the
+ * inference operator. Build it with {@link #from(ReadableConfig)}; every check names the option key.
+ *
+ * @param model               {@link InferenceOptions#MODEL}
+ * @param tokenizer           {@link InferenceOptions#TOKENIZER}, or null
+ * @param contextLength       {@link InferenceOptions#CONTEXT_LENGTH}, or null for the model's own
+ * @param backend             {@link InferenceOptions#BACKEND}
+ * @param threads             {@link InferenceOptions#THREADS}
+ * @param kvCacheBytes        {@link InferenceOptions#KV_CACHE_SIZE} in bytes
+ * @param blockSize           {@link InferenceOptions#BLOCK_SIZE}, tokens
+ * @param maxBatchedTokens    {@link InferenceOptions#MAX_BATCHED_TOKENS}
+ * @param maxRunning          {@link InferenceOptions#MAX_RUNNING}
+ * @param prefixCaching       {@link InferenceOptions#PREFIX_CACHING}
+ * @param maxInFlight         {@link InferenceOptions#MAX_IN_FLIGHT}
+ * @param routingPrefixBlocks {@link InferenceOptions#ROUTING_PREFIX_BLOCKS}
+ */
+public record InferenceSettings(String model, String tokenizer, Integer contextLength, Backend backend,
+                                int threads, long kvCacheBytes, int blockSize, int maxBatchedTokens,
+                                int maxRunning, boolean prefixCaching, int maxInFlight, int routingPrefixBlocks)
+        implements Serializable {
+    public InferenceSettings {
+        if (model == null || model.isBlank()) {
+            throw new IllegalArgumentException(InferenceOptions.MODEL.key() + " must name a model");
+        }
+        if (backend == Backend.CUDA) {
+            throw new IllegalArgumentException(InferenceOptions.BACKEND.key() + " = CUDA is not available in this"
+                    + " build (gpu-runtime has no CUDA runner yet); use CPU");
+        }
+        if (contextLength != null) {
+            atLeast(InferenceOptions.CONTEXT_LENGTH, contextLength, 2);
+        }
+        atLeast(InferenceOptions.THREADS, threads, 1);
+        if (kvCacheBytes < 1) {
+            throw new IllegalArgumentException(InferenceOptions.KV_CACHE_SIZE.key() + " must be > 0, got "
+                    + kvCacheBytes + " bytes");
+        }
+        atLeast(InferenceOptions.BLOCK_SIZE, blockSize, 1);
+        atLeast(InferenceOptions.MAX_BATCHED_TOKENS, maxBatchedTokens, 1);
+        atLeast(InferenceOptions.MAX_RUNNING, maxRunning, 1);
+        atLeast(InferenceOptions.MAX_IN_FLIGHT, maxInFlight, 1);
+        atLeast(InferenceOptions.ROUTING_PREFIX_BLOCKS, routingPrefixBlocks, 1);
+    }
+
+    /** Reads and checks every option, defaults included. */
+    public static InferenceSettings from(ReadableConfig config) {
+        return new InferenceSettings(
+                config.get(InferenceOptions.MODEL),
+                config.getOptional(InferenceOptions.TOKENIZER).orElse(null),
+                config.getOptional(InferenceOptions.CONTEXT_LENGTH).orElse(null),
+                config.get(InferenceOptions.BACKEND),
+                config.get(InferenceOptions.THREADS),
+                config.get(InferenceOptions.KV_CACHE_SIZE).getBytes(),
+                config.get(InferenceOptions.BLOCK_SIZE),
+                config.get(InferenceOptions.MAX_BATCHED_TOKENS),
+                config.get(InferenceOptions.MAX_RUNNING),
+                config.get(InferenceOptions.PREFIX_CACHING),
+                config.get(InferenceOptions.MAX_IN_FLIGHT),
+                config.get(InferenceOptions.ROUTING_PREFIX_BLOCKS));
+    }
+
+    /** The engine scheduler's limits. */
+    public SchedulerConfig schedulerConfig() {
+        return new SchedulerConfig(maxBatchedTokens, maxRunning, prefixCaching);
+    }
+
+    private static void atLeast(ConfigOption<Integer> option, int value, int min) {
+        if (value < min) {
+            throw new IllegalArgumentException(option.key() + " must be >= " + min + ", got " + value);
+        }
+    }
+}

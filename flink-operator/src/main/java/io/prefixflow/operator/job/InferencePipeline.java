@@ -1,0 +1,62 @@
+package io.prefixflow.operator.job;
+
+import io.prefixflow.connectors.avro.Completion;
+import io.prefixflow.connectors.avro.CompletionChunk;
+import io.prefixflow.connectors.avro.DeadLetter;
+import io.prefixflow.connectors.avro.InferenceRequest;
+import io.prefixflow.connectors.kafka.DeadLetterSplitter;
+import io.prefixflow.connectors.serde.RequestOrDeadLetter;
+import io.prefixflow.operator.config.InferenceSettings;
+import io.prefixflow.operator.engine.InferenceOperator;
+import io.prefixflow.operator.engine.InferenceOperatorFactory;
+import io.prefixflow.operator.prepare.PrepareFunction;
+import io.prefixflow.operator.prepare.PreparedRequest;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The job's operators between the prompt source and the sinks, independent of Kafka:
+ *
+ * <pre>
+ *   input ─► split ─► prepare ─► keyBy(routing key) ─► inference ─┬─► completions
+ *             │          └─ error completions ───────────────────┘
+ *             └─ dead letters                        chunks ─► chunks
+ * </pre>
+ *
+ * Operator uids are fixed ({@code split}, {@code prepare}, {@code inference}) so savepoints survive changes
+ * to the graph around them.
+ */
+public final class InferencePipeline {
+    private InferencePipeline() {
+    }
+
+    /**
+     * The three outputs of the pipeline.
+     *
+     * @param completions one per valid request: served, or an error completion
+     * @param chunks      streamed pieces of completions of requests with {@code stream = true}
+     * @param deadLetters input records that did not decode or validate
+     */
+    public record Outputs(DataStream<Completion> completions, DataStream<CompletionChunk> chunks,
+                          DataStream<DeadLetter> deadLetters) {
+    }
+
+    /** Adds the pipeline after {@code input}. */
+    public static Outputs build(DataStream<RequestOrDeadLetter> input, InferenceSettings settings) {
+        SingleOutputStreamOperator<InferenceRequest> requests = input
+                .process(new DeadLetterSplitter()).returns(DeadLetterSplitter.REQUEST_TYPE)
+                .name("split dead letters").uid("split");
+        SingleOutputStreamOperator<PreparedRequest> prepared = requests
+                .process(new PrepareFunction(settings)).returns(TypeInformation.of(PreparedRequest.class))
+                .name("validate, tokenize, fingerprint").uid("prepare");
+        SingleOutputStreamOperator<Completion> served = prepared
+                .keyBy(PreparedRequest::getRoutingKey)
+                .transform("inference", new AvroTypeInfo<>(Completion.class), new InferenceOperatorFactory(settings))
+                .uid("inference");
+        DataStream<Completion> completions = served.union(prepared.getSideOutput(PrepareFunction.ERRORS));
+        return new Outputs(completions, served.getSideOutput(InferenceOperator.CHUNKS),
+                requests.getSideOutput(DeadLetterSplitter.DEAD_LETTERS));
+    }
+}

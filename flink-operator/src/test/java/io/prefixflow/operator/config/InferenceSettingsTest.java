@@ -1,0 +1,36 @@
+package io.prefixflow.operator.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+
+class InferenceSettingsTest {
+    @Test
+    void defaultsServeTheBuiltInModel() {
+        InferenceSettings s = InferenceSettings.from(new Configuration());
+        assertEquals(ModelSpecs.BUILTIN_STORIES, s.model());
+        assertEquals(16, s.blockSize());
+        assertEquals(4, s.routingPrefixBlocks());
+        assertEquals(256L << 20, s.kvCacheBytes());
+        assertEquals(512, ModelSpecs.load(s).config().contextLength());
+    }
+
+    @Test
+    void badValuesNameTheirKey() {
+        Configuration conf = new Configuration();
+        conf.set(InferenceOptions.MAX_IN_FLIGHT, 0);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> InferenceSettings.from(conf))
+                .getMessage().startsWith("prefixflow.operator.max-in-flight must be >= 1"));
+        Configuration cuda = new Configuration();
+        cuda.set(InferenceOptions.BACKEND, Backend.CUDA);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> InferenceSettings.from(cuda))
+                .getMessage().contains("prefixflow.engine.backend = CUDA is not available"));
+        Configuration builtin = new Configuration();
+        builtin.set(InferenceOptions.MODEL, "builtin:nope");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelSpecs.load(InferenceSettings.from(builtin)))
+                .getMessage().contains("the only built-in model is builtin:stories260K"));
+    }
+}

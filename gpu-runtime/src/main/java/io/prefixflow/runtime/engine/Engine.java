@@ -1,0 +1,401 @@
+package io.prefixflow.runtime.engine;
+
+import io.prefixflow.kv.manager.KvCacheManager;
+import io.prefixflow.kv.manager.KvCacheStats;
+import io.prefixflow.kv.pool.BlockPool;
+import io.prefixflow.runtime.generate.FinishReason;
+import io.prefixflow.runtime.generate.TokenListener;
+import io.prefixflow.runtime.model.Model;
+import io.prefixflow.runtime.runner.ModelRunner;
+import io.prefixflow.runtime.sampling.Sampler;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The serving engine: many requests share one {@link ModelRunner} through continuous batching, chunked
+ * prefill, preemption and automatic prefix caching ({@link Scheduler}).
+ *
+ * <pre>{@code
+ * try (Engine engine = Engine.start(model, runner, SchedulerConfig.DEFAULT)) {
+ *     RequestHandle h = engine.submit(EngineRequest.greedy("r1", promptIds, 64),
+ *             (tokenId, textDelta) -> System.out.print(textDelta));
+ *     EngineResult result = h.result().join();
+ * }
+ * }</pre>
+ *
+ * <p>One engine thread loops: take submissions and aborts, {@link Scheduler#schedule() schedule},
+ * {@code runner.forward}, sample a token for every sequence that reached its end, stream it, finish
+ * what is done. Other threads only enqueue commands and read {@link #metrics()}.
+ *
+ * <p>Failures: a request that can never be served (longer than the context, more blocks than the whole
+ * cache, a token outside the vocabulary) completes at once, from {@link #submit}, with finish reason
+ * {@code error} and a message; the engine goes on serving the others. If the engine thread itself fails
+ * (the runner throws, a listener throws), every pending future completes exceptionally with an
+ * {@link IllegalStateException} carrying the cause, and later submissions throw. {@link #close()}
+ * completes what is still pending as {@code aborted}. The engine does not close the runner.
+ */
+public final class Engine implements AutoCloseable {
+    private final Model model;
+    private final ModelRunner runner;
+    private final Scheduler scheduler;
+    private final Sampler sampler = new Sampler();
+    private final LatencyHistogram timeToFirstToken = new LatencyHistogram();
+    private final LatencyHistogram timePerOutputToken = new LatencyHistogram();
+    private final BlockingQueue<Command> inbox = new LinkedBlockingQueue<>();
+    private final Map<String, RequestHandle> liveHandles = new ConcurrentHashMap<>();
+    /** Engine-thread only. */
+    private final Map<String, ActiveRequest> active = new HashMap<>();
+    private final Object lifecycleLock = new Object();
+    private final Thread thread;
+    private volatile SchedulerStats lastStats;
+    private final AtomicLong numFinished = new AtomicLong();
+    /** Written under lifecycleLock: set once no command will be taken any more. */
+    private volatile boolean stopped;
+    private volatile Throwable failure;
+
+    private Engine(Model model, ModelRunner runner, SchedulerConfig config) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.runner = Objects.requireNonNull(runner, "runner");
+        Objects.requireNonNull(config, "config");
+        if (!runner.config().equals(model.config())) {
+            throw new IllegalArgumentException("the runner was built for " + runner.config()
+                    + " but the model is " + model.config());
+        }
+        BlockPool pool = new BlockPool(runner.numBlocks());
+        KvCacheManager kv = new KvCacheManager(pool, runner.blockSize());
+        this.scheduler = new Scheduler(config, kv, runner.numBlocks(), runner.config().contextLength(),
+                runner.config().vocabSize(), model.name());
+        this.lastStats = scheduler.stats();
+        this.thread = new Thread(this::run, "prefixflow-engine");
+        this.thread.setDaemon(true);
+    }
+
+    /** Creates an engine over {@code runner}'s KV blocks and starts its thread. */
+    public static Engine start(Model model, ModelRunner runner, SchedulerConfig config) {
+        Engine engine = new Engine(model, runner, config);
+        engine.thread.start();
+        return engine;
+    }
+
+    /** Submits a request without streaming. */
+    public RequestHandle submit(EngineRequest request) {
+        return submit(request, TokenListener.NONE);
+    }
+
+    /**
+     * Submits a request; {@code listener} hears every token on the engine thread (it must be quick and
+     * must not throw: a throwing listener fails the engine), and finally {@code (-1, rest)} with text held
+     * back until the end, if any.
+     *
+     * @throws IllegalArgumentException if a live request has the same id
+     * @throws IllegalStateException    if the engine is closed or has failed
+     */
+    public RequestHandle submit(EngineRequest request, TokenListener listener) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(listener, "listener");
+        long nowNanos = System.nanoTime();
+        checkRunning();
+        RequestHandle handle = new RequestHandle(request.id(), this);
+        Optional<String> problem = scheduler.whyUnservable(request);
+        if (problem.isPresent()) {
+            handle.future().complete(rejected(request, problem.get(), nowNanos));
+            numFinished.incrementAndGet();
+            return handle;
+        }
+        synchronized (lifecycleLock) {
+            checkRunning();
+            if (liveHandles.putIfAbsent(request.id(), handle) != null) {
+                throw new IllegalArgumentException("request id " + request.id() + " is already live in this engine");
+            }
+            inbox.add(new Command.Submit(new ActiveRequest(request, handle, listener,
+                    new OutputText(model.tokenizer(), request.params().stopStrings(),
+                            request.promptToken(request.promptLength() - 1)),
+                    nowNanos)));
+        }
+        return handle;
+    }
+
+    /**
+     * Resubmits a request that had already generated {@code generatedTokenIds} (say, before a failure, from
+     * a checkpoint): the engine recomputes prompt plus those tokens, as after a preemption, and continues
+     * sampling at output index {@code generatedTokenIds.length}, so with the same {@link
+     * io.prefixflow.runtime.sampling.SamplingParams params} the result equals an uninterrupted run's. The
+     * result reports the whole completion (the given tokens, then the new ones); {@code listener} hears only
+     * the new tokens and text. If the given tokens already end the request (a stop token or stop string,
+     * {@code maxTokens}, the context) it completes at once with that finish reason.
+     *
+     * @throws IllegalArgumentException if a live request has the same id, a token is outside the vocabulary,
+     *                                  or a stop token or stop string comes before the last given token
+     * @throws IllegalStateException    if the engine is closed or has failed
+     */
+    public RequestHandle resume(EngineRequest request, int[] generatedTokenIds, TokenListener listener) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(generatedTokenIds, "generatedTokenIds");
+        Objects.requireNonNull(listener, "listener");
+        if (generatedTokenIds.length == 0) {
+            return submit(request, listener);
+        }
+        long nowNanos = System.nanoTime();
+        checkRunning();
+        RequestHandle handle = new RequestHandle(request.id(), this);
+        Optional<String> problem = scheduler.whyUnservable(request);
+        if (problem.isPresent()) {
+            handle.future().complete(rejected(request, problem.get(), nowNanos));
+            numFinished.incrementAndGet();
+            return handle;
+        }
+        Resumption resumption = Resumption.replay(model, runner.config().contextLength(), request,
+                generatedTokenIds.clone());
+        if (resumption.finishReason() != null) {
+            handle.future().complete(resumption.finishedResult(nowNanos));
+            numFinished.incrementAndGet();
+            return handle;
+        }
+        synchronized (lifecycleLock) {
+            checkRunning();
+            if (liveHandles.putIfAbsent(request.id(), handle) != null) {
+                throw new IllegalArgumentException("request id " + request.id() + " is already live in this engine");
+            }
+            inbox.add(new Command.Submit(new ActiveRequest(request, handle, listener, resumption.text(),
+                    resumption.generatedTokenIds(), nowNanos)));
+        }
+        return handle;
+    }
+
+    /**
+     * Aborts a live request: it finishes with reason {@code aborted} and the tokens so far, and frees
+     * every block it held. Returns false if no live request has this id.
+     */
+    public boolean abort(String requestId) {
+        synchronized (lifecycleLock) {
+            if (stopped || !liveHandles.containsKey(requestId)) {
+                return false;
+            }
+            inbox.add(new Command.Abort(requestId));
+            return true;
+        }
+    }
+
+    /** The metrics as of the last step; callable from any thread. */
+    public EngineMetrics metrics() {
+        SchedulerStats stats = lastStats;
+        KvCacheStats kv = stats.kv();
+        return new EngineMetrics(stats.numWaiting(), stats.numRunning(), kv.numUsedBlocks(), kv.numCachedBlocks(),
+                kv.numFreeBlocks(), stats.peakUsedBlocks(), kv.numPrefixQueries(), kv.numPrefixQueryTokens(),
+                kv.numPrefixHitTokens(), stats.numPreemptions(), numFinished.get(), timeToFirstToken.snapshot(),
+                timePerOutputToken.snapshot());
+    }
+
+    /** The scheduler settings this engine runs with. */
+    public SchedulerConfig config() {
+        return scheduler.config();
+    }
+
+    /** Stops the engine thread; requests still pending finish as {@code aborted}. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (lifecycleLock) {
+            if (!stopped) {
+                inbox.add(Command.Close.INSTANCE);
+            }
+        }
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the engine thread to stop", e);
+            }
+        }
+    }
+
+    private void run() {
+        try {
+            boolean closing = false;
+            while (!closing) {
+                closing = takeCommands();
+                if (!closing) {
+                    step();
+                }
+                lastStats = scheduler.stats();
+            }
+            stopAndAbortAll();
+        } catch (Throwable t) {
+            failAll(t);
+        }
+    }
+
+    /** Applies queued commands, waiting for one when there is nothing to do; true when asked to close. */
+    private boolean takeCommands() throws InterruptedException {
+        Command command = scheduler.hasWork() ? inbox.poll() : inbox.take();
+        while (command != null) {
+            if (command instanceof Command.Close) {
+                return true;
+            }
+            if (command instanceof Command.Submit submit) {
+                accept(submit.request());
+            } else if (command instanceof Command.Abort abort) {
+                ActiveRequest request = active.get(abort.requestId());
+                if (request != null) {
+                    scheduler.abort(abort.requestId());
+                    complete(request, FinishReason.ABORTED, System.nanoTime());
+                }
+            }
+            command = inbox.poll();
+        }
+        return false;
+    }
+
+    private void accept(ActiveRequest request) {
+        scheduler.add(request.request);
+        request.sequence = scheduler.sequence(request.request.id());
+        for (int token : request.resumedTokenIds) {
+            request.sequence.append(token);
+        }
+        active.put(request.request.id(), request);
+    }
+
+    private void step() {
+        StepPlan plan = scheduler.schedule();
+        if (plan.isEmpty()) {
+            return;
+        }
+        long scheduledNanos = System.nanoTime();
+        for (ScheduledSequence scheduled : plan.sequences()) {
+            ActiveRequest request = active.get(scheduled.requestId());
+            if (request.firstScheduledNanos == ActiveRequest.UNSET) {
+                request.firstScheduledNanos = scheduledNanos;
+            }
+        }
+        float[][] logits = runner.forward(plan.forwardBatch());
+        scheduler.completeStep(plan);
+        long nowNanos = System.nanoTime();
+        List<ScheduledSequence> sequences = plan.sequences();
+        for (int i = 0; i < sequences.size(); i++) {
+            ScheduledSequence scheduled = sequences.get(i);
+            if (scheduled.samplesToken()) {
+                onLogits(active.get(scheduled.requestId()), logits[i], nowNanos);
+            }
+        }
+    }
+
+    /** Samples the request's next token, streams it and finishes the request if it is done. */
+    private void onLogits(ActiveRequest request, float[] logits, long nowNanos) {
+        Sequence sequence = request.sequence;
+        int outputIndex = sequence.numGeneratedTokens();
+        int token = sampler.sample(logits, request.request.params(), outputIndex);
+        scheduler.appendToken(sequence.id(), token);
+        if (request.firstTokenNanos == ActiveRequest.UNSET) {
+            request.firstTokenNanos = nowNanos;
+            timeToFirstToken.recordNanos(nowNanos - request.submitNanos);
+        } else {
+            timePerOutputToken.recordNanos(nowNanos - request.lastTokenNanos);
+        }
+        request.lastTokenNanos = nowNanos;
+        FinishReason reason = null;
+        if (model.stopTokenIds().contains(token)) {
+            request.listener.onToken(token, "");
+            reason = FinishReason.STOP;
+        } else {
+            request.listener.onToken(token, request.text.append(token));
+            if (request.text.stoppedByString()) {
+                reason = FinishReason.STOP;
+            } else if (sequence.numGeneratedTokens() == request.request.params().maxTokens()
+                    || sequence.numTokens() > runner.config().contextLength()) {
+                reason = FinishReason.LENGTH;
+            }
+        }
+        if (reason != null) {
+            scheduler.finish(sequence.id());
+            complete(request, reason, nowNanos);
+        }
+    }
+
+    /** Completes a request that the scheduler no longer holds. */
+    private void complete(ActiveRequest request, FinishReason reason, long nowNanos) {
+        String id = request.request.id();
+        if (scheduler.contains(id)) {
+            throw new IllegalStateException("request " + id + " completed while the scheduler still holds it");
+        }
+        Sequence sequence = request.sequence;
+        String rest = request.text.finish();
+        if (!rest.isEmpty() && reason != FinishReason.ABORTED) {
+            request.listener.onToken(-1, rest);
+        }
+        active.remove(id);
+        liveHandles.remove(id);
+        numFinished.incrementAndGet();
+        request.handle.future().complete(new EngineResult(id, request.request.promptTokenIds(),
+                sequence.generatedCopy(), request.text.text(), reason, null,
+                new Usage(sequence.numPromptTokens(), Math.max(0, sequence.numCachedPromptTokens),
+                        sequence.numGeneratedTokens()),
+                request.timings(nowNanos)));
+    }
+
+    private void stopAndAbortAll() {
+        synchronized (lifecycleLock) {
+            stopped = true;
+        }
+        long nowNanos = System.nanoTime();
+        for (Command command : drainInbox()) {
+            if (command instanceof Command.Submit submit) {
+                accept(submit.request());
+            }
+        }
+        for (ActiveRequest request : new ArrayList<>(active.values())) {
+            scheduler.abort(request.request.id());
+            complete(request, FinishReason.ABORTED, nowNanos);
+        }
+    }
+
+    private void failAll(Throwable cause) {
+        IllegalStateException failed = new IllegalStateException("the engine thread failed: " + cause, cause);
+        failure = cause;
+        synchronized (lifecycleLock) {
+            stopped = true;
+        }
+        for (Command command : drainInbox()) {
+            if (command instanceof Command.Submit submit) {
+                submit.request().handle.future().completeExceptionally(failed);
+            }
+        }
+        for (ActiveRequest request : active.values()) {
+            request.handle.future().completeExceptionally(failed);
+        }
+        for (RequestHandle handle : liveHandles.values()) {
+            handle.future().completeExceptionally(failed);
+        }
+        active.clear();
+        liveHandles.clear();
+    }
+
+    private List<Command> drainInbox() {
+        List<Command> commands = new ArrayList<>();
+        inbox.drainTo(commands);
+        return commands;
+    }
+
+    private void checkRunning() {
+        if (failure != null) {
+            throw new IllegalStateException("the engine thread failed: " + failure, failure);
+        }
+        if (stopped) {
+            throw new IllegalStateException("the engine is closed");
+        }
+    }
+
+    private static EngineResult rejected(EngineRequest request, String message, long nowNanos) {
+        return new EngineResult(request.id(), request.promptTokenIds(), new int[0], "", FinishReason.ERROR,
+                "request " + request.id() + ": " + message,
+                new Usage(request.promptLength(), 0, 0),
+                new Timings(0, 0, Math.max(0, (System.nanoTime() - nowNanos) / 1e6)));
+    }
+}

@@ -1,0 +1,85 @@
+package io.prefixflow.jobs.cli;
+
+import io.prefixflow.operator.config.InferenceOptions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import picocli.CommandLine.Option;
+
+/** The job's inference settings as command-line options; each sets one {@link InferenceOptions} key. */
+final class InferenceOptionsMixin {
+    @Option(names = "--model", paramLabel = "PATH|dummy:SHAPE|builtin:stories260K",
+            description = "The model (default: builtin:stories260K, the tiny TinyStories model inside the jar).")
+    String model;
+
+    @Option(names = "--tokenizer", paramLabel = "PATH", description = "llama2.c tokenizer file, for llama2.c checkpoints.")
+    String tokenizer;
+
+    @Option(names = "--context-length", paramLabel = "N", description = "Override the model's context length.")
+    Integer contextLength;
+
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads per engine (default 1).")
+    Integer threads;
+
+    @Option(names = "--kv-cache-size", paramLabel = "SIZE", description = "KV cache per engine, e.g. 256mb (default 256mb).")
+    String kvCacheSize;
+
+    @Option(names = "--block-size", paramLabel = "TOKENS", description = "Tokens per KV block (default 16).")
+    Integer blockSize;
+
+    @Option(names = "--max-batched-tokens", paramLabel = "N", description = "Most tokens per engine step (default 512).")
+    Integer maxBatchedTokens;
+
+    @Option(names = "--max-running", paramLabel = "N", description = "Most running sequences per engine (default 64).")
+    Integer maxRunning;
+
+    @Option(names = "--max-in-flight", paramLabel = "N",
+            description = "Most requests per operator subtask before backpressure (default 128).")
+    Integer maxInFlight;
+
+    @Option(names = "--routing-prefix-blocks", paramLabel = "K",
+            description = "Route by the hash of the first K full KV blocks (default 4).")
+    Integer routingPrefixBlocks;
+
+    @Option(names = "--no-prefix-cache", description = "Do not cache or reuse shared prompt prefixes.")
+    boolean noPrefixCache;
+
+    @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+            description = "Any Flink or prefixflow.* configuration option, e.g. -Dprefixflow.engine.threads=2.")
+    Map<String, String> properties = new LinkedHashMap<>();
+
+    /** Writes the given options into {@code conf}; options not given keep their defaults. */
+    void applyTo(Configuration conf) {
+        conf.addAll(Configuration.fromMap(properties));
+        setIf(conf, InferenceOptions.MODEL, model);
+        setIf(conf, InferenceOptions.TOKENIZER, tokenizer);
+        setIf(conf, InferenceOptions.CONTEXT_LENGTH, contextLength);
+        setIf(conf, InferenceOptions.THREADS, threads);
+        if (kvCacheSize != null) {
+            conf.set(InferenceOptions.KV_CACHE_SIZE, parseSize(kvCacheSize));
+        }
+        setIf(conf, InferenceOptions.BLOCK_SIZE, blockSize);
+        setIf(conf, InferenceOptions.MAX_BATCHED_TOKENS, maxBatchedTokens);
+        setIf(conf, InferenceOptions.MAX_RUNNING, maxRunning);
+        setIf(conf, InferenceOptions.MAX_IN_FLIGHT, maxInFlight);
+        setIf(conf, InferenceOptions.ROUTING_PREFIX_BLOCKS, routingPrefixBlocks);
+        if (noPrefixCache) {
+            conf.set(InferenceOptions.PREFIX_CACHING, false);
+        }
+    }
+
+    private static MemorySize parseSize(String text) {
+        try {
+            return MemorySize.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--kv-cache-size " + text + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> void setIf(Configuration conf, org.apache.flink.configuration.ConfigOption<T> option, T value) {
+        if (value != null) {
+            conf.set(option, value);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.prefixflow.jobs.cli;
+
+import io.prefixflow.operator.config.InferenceSettings;
+import io.prefixflow.operator.job.KafkaInferenceJob;
+import io.prefixflow.operator.job.KafkaJobOptions;
+import io.prefixflow.operator.job.KafkaJobSettings;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code run}: the job against an existing Kafka. Run by {@code java -jar} it starts an in-process Flink;
+ * submitted with {@code flink run -c io.prefixflow.jobs.RunJob prefixflow.jar ...} it runs on the cluster.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the inference job between Kafka topics (in-process Flink, or a cluster via flink run).")
+public final class RunCommand implements Callable<Integer> {
+    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT,...", description = "Kafka brokers.")
+    String bootstrapServers;
+
+    @Option(names = "--input-topic", required = true, paramLabel = "TOPIC", description = "Topic of Avro InferenceRequests.")
+    String inputTopic;
+
+    @Option(names = "--output-topic", required = true, paramLabel = "TOPIC", description = "Topic for Avro Completions.")
+    String outputTopic;
+
+    @Option(names = "--dead-letter-topic", paramLabel = "TOPIC",
+            description = "Topic for DeadLetters (default: INPUT-TOPIC.dead-letters).")
+    String deadLetterTopic;
+
+    @Option(names = "--chunk-topic", paramLabel = "TOPIC",
+            description = "Topic for CompletionChunks of stream=true requests (default: none).")
+    String chunkTopic;
+
+    @Option(names = "--group-id", paramLabel = "ID", description = "Consumer group and transactional id prefix (default prefixflow).")
+    String groupId;
+
+    @Option(names = "--parallelism", paramLabel = "N", description = "Parallelism of the job (default: Flink's).")
+    Integer parallelism;
+
+    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Checkpoint (and commit) interval, e.g. 2s (default 2s).")
+    Duration checkpointInterval;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "URI", description = "Where checkpoints go, e.g. file:///tmp/ckpt or s3://...")
+    String checkpointDir;
+
+    @Mixin
+    InferenceOptionsMixin inference;
+
+    @Override
+    public Integer call() throws Exception {
+        Configuration conf = configuration();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        if (parallelism != null) {
+            env.setParallelism(parallelism);
+        }
+        KafkaInferenceJob.addTo(env, KafkaJobSettings.from(conf), InferenceSettings.from(conf));
+        env.execute("prefixflow " + inputTopic + " -> " + outputTopic);
+        return 0;
+    }
+
+    /** The job's configuration from the options, checked. */
+    Configuration configuration() {
+        Configuration conf = KafkaInferenceJob.defaults();
+        LocalFlink.loopbackOnly(conf);
+        inference.applyTo(conf);
+        conf.set(KafkaJobOptions.BOOTSTRAP_SERVERS, bootstrapServers);
+        conf.set(KafkaJobOptions.INPUT_TOPIC, inputTopic);
+        conf.set(KafkaJobOptions.OUTPUT_TOPIC, outputTopic);
+        if (deadLetterTopic != null) {
+            conf.set(KafkaJobOptions.DEAD_LETTER_TOPIC, deadLetterTopic);
+        }
+        if (chunkTopic != null) {
+            conf.set(KafkaJobOptions.CHUNK_TOPIC, chunkTopic);
+        }
+        if (groupId != null) {
+            conf.set(KafkaJobOptions.GROUP_ID, groupId);
+        }
+        if (checkpointInterval != null) {
+            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+        }
+        if (checkpointDir != null) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
+        }
+        KafkaJobSettings.from(conf);
+        InferenceSettings.from(conf);
+        return conf;
+    }
+}
