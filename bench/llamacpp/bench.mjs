@@ -12,6 +12,7 @@
 // Usage: node bench.mjs --model FILE.gguf [--threads 2] [--prompt 512] [--gen 128] [--concurrency 1,4,16]
 //                       [--reps 3] [--flash-attention] [--nlc-dir DIR] [--verbose]
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
@@ -75,6 +76,18 @@ function instrumentBatches(context) {
     rec.take = () => { const s = rec.sizes; rec.sizes = []; return s; };
     return rec;
 }
+// CPU seconds of this process's busiest threads (ggml compute runs on a libuv worker + threads-1 ggml workers)
+function busiestThreads(n = 6) {
+    const hz = 100; // USER_HZ
+    try {
+        return fs.readdirSync("/proc/self/task").map((tid) => {
+            const st = fs.readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+            const comm = st.slice(st.indexOf("(") + 1, st.lastIndexOf(")"));
+            const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
+            return { tid: Number(tid), comm, cpu_s: (Number(f[11]) + Number(f[12])) / hz };
+        }).sort((x, y) => y.cpu_s - x.cpu_s).slice(0, n);
+    } catch { return []; }
+}
 const histogram = (sizes) => { const h = {}; for (const s of sizes) h[s] = (h[s] ?? 0) + 1; return h; };
 function loadedCpuBackend() {
     try {
@@ -92,6 +105,8 @@ try {
         .toString("latin1").split("\n")[1]?.split(" ")[0] ?? null;
 } catch { /* no bundle */ }
 
+const loadBefore = os.loadavg();
+if (loadBefore[0] > 0.5) log(`WARNING: 1-min load average ${loadBefore[0].toFixed(2)} before the run: other processes compete for the ${os.cpus().length} CPUs, numbers will be low and noisy`);
 const llamaLogs = [];
 const llama = await getLlama({
     gpu: false,                  // CPU backend only
@@ -283,7 +298,10 @@ const out = {
         }))
     ],
     batched_pps: batched,
-    cpu_utilization: cpuUtil,   // process CPU time / wall time in the last run (2 threads busy ~ 2.0)
+    cpu_utilization: cpuUtil,
+    busiest_threads: busiestThreads(),
+    loadavg_before: loadBefore.map((x) => Math.round(x * 100) / 100),
+    loadavg_after: os.loadavg().map((x) => Math.round(x * 100) / 100),   // expect `threads` threads with most of the CPU time   // process CPU time / wall time in the last run (2 threads busy ~ 2.0)
     sample_generated_token_ids: sampleTokens,
     sample_generated_text: model.detokenize(sampleTokens),
     sample_batched_token_ids: batchedSamples,

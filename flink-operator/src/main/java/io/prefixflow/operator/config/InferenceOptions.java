@@ -1,5 +1,6 @@
 package io.prefixflow.operator.config;
 
+import io.prefixflow.runtime.runner.Backend;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;

@@ -1,6 +1,7 @@
 package io.prefixflow.operator.config;
 
 import io.prefixflow.runtime.engine.SchedulerConfig;
+import io.prefixflow.runtime.runner.Backend;
 import java.io.Serializable;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
@@ -29,10 +30,6 @@ public record InferenceSettings(String model, String tokenizer, Integer contextL
     public InferenceSettings {
         if (model == null || model.isBlank()) {
             throw new IllegalArgumentException(InferenceOptions.MODEL.key() + " must name a model");
-        }
-        if (backend == Backend.CUDA) {
-            throw new IllegalArgumentException(InferenceOptions.BACKEND.key() + " = CUDA is not available in this"
-                    + " build (gpu-runtime has no CUDA runner yet); use CPU");
         }
         if (contextLength != null) {
             atLeast(InferenceOptions.CONTEXT_LENGTH, contextLength, 2);

@@ -10,6 +10,7 @@ import io.prefixflow.operator.config.ModelSpecs;
 import io.prefixflow.operator.prepare.PreparedRequest;
 import io.prefixflow.operator.state.InFlightRequest;
 import io.prefixflow.runtime.cpu.CpuModelRunner;
+import io.prefixflow.runtime.runner.ModelRunner;
 import io.prefixflow.runtime.engine.Engine;
 import io.prefixflow.runtime.engine.EngineRequest;
 import io.prefixflow.runtime.engine.EngineResult;
@@ -74,7 +75,7 @@ public final class InferenceOperator extends AbstractStreamOperator<Completion>
     private final InferenceSettings settings;
     private final transient MailboxExecutor mailbox;
     private transient Model model;
-    private transient CpuModelRunner runner;
+    private transient ModelRunner runner;
     private transient Engine engine;
     private transient ListState<InFlightRequest> inFlightState;
     private transient List<InFlightRequest> restored;
@@ -111,8 +112,9 @@ public final class InferenceOperator extends AbstractStreamOperator<Completion>
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         model = ModelSpecs.load(settings);
         int numBlocks = CpuModelRunner.blocksForBudget(model.config(), settings.blockSize(), settings.kvCacheBytes());
-        runner = new CpuModelRunner(model.config(), model.weights(), settings.blockSize(), numBlocks,
-                settings.threads());
+        runner = settings.backend().open(model.config(), model.weights(), settings.blockSize(), numBlocks,
+                settings.threads(), GpuAssignment.deviceOrdinal(getRuntimeContext().getExternalResourceInfos(
+                        GpuAssignment.RESOURCE_NAME), subtask));
         engine = Engine.start(model, runner, settings.schedulerConfig());
         live = new LinkedHashMap<>();
         EngineMetricGauges.register(getMetricGroup(), engine, () -> numLive);

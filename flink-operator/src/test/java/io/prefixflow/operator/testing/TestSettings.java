@@ -1,8 +1,8 @@
 package io.prefixflow.operator.testing;
 
-import io.prefixflow.operator.config.Backend;
 import io.prefixflow.operator.config.InferenceOptions;
 import io.prefixflow.operator.config.InferenceSettings;
+import io.prefixflow.runtime.runner.Backend;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 
