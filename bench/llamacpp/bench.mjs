@@ -119,7 +119,8 @@ const llama = await getLlama({
     logger: (level, msg) => { llamaLogs.push(msg.trimEnd()); if (args.verbose) process.stderr.write(`[llama.cpp ${level}] ${msg}`); }
 });
 const model = await llama.loadModel({ modelPath: args.model, gpuLayers: 0 });
-const nVocab = Number(model.fileInfo?.metadata?.llama?.vocab_size ?? 32000);
+const md = model.fileInfo?.metadata ?? {};
+const nVocab = Number(md[md.general?.architecture ?? "llama"]?.vocab_size ?? md.tokenizer?.ggml?.tokens?.length ?? 32000);
 const bos = model.tokens.bos ?? null;
 const P = args.prompt, G = args.gen;
 const ctxPerSeq = Math.max(640, P + G + 8);
@@ -198,7 +199,7 @@ let prefillRuns = [], tgRuns = [], sampleTokens = [], prefillBatches = [], tgBat
         const t0 = performance.now();
         await seq.evaluateWithoutGeneratingNewTokens(prompt);
         const dt = (performance.now() - t0) / 1000;
-        cpuUtil.prefill = r1(cpu() * 100) / 100;
+        cpuUtil.prefill = Math.round(cpu() * 100) / 100;
         prefillRuns.push(P / dt);
         prefillBatches.push(...rec.take());
     }
@@ -211,7 +212,7 @@ let prefillRuns = [], tgRuns = [], sampleTokens = [], prefillBatches = [], tgBat
         // each generated token = one llama_decode of 1 token (logits of that token) + greedy sampling
         const [toks] = await lockStepDecode([seq], [bos ?? 1], G, ctl);
         const dt = (performance.now() - t0) / 1000;
-        cpuUtil.decode_c1 = r1(cpu() * 100) / 100;
+        cpuUtil.decode_c1 = Math.round(cpu() * 100) / 100;
         if (toks.length < G) log(`WARNING: generation stopped after ${toks.length} tokens`);
         tgRuns.push(toks.length / dt);
         sampleTokens = toks.slice(0, 16);
@@ -311,7 +312,7 @@ const out = {
     cpu_backend_library: loadedCpuBackend(),
     cpu_features: cpuFeatures,
     system_info: sysInfo,
-    llama_cpp_log_notes: llamaLogs.filter((l) => /repack|AMX|CPU_|n_threads|flash_attn|n_ctx|n_batch|n_seq|kv_unified|causal/i.test(l)).slice(0, 20)
+    llama_cpp_log_notes: [...new Set(llamaLogs.filter((l) => /repack|AMX|CPU_|n_threads|flash_attn|n_ctx|n_batch|n_ubatch|n_seq|kv_unified|type_k|model buffer|KV buffer|compute buffer/i.test(l)))].slice(0, 40)
 };
 console.log(JSON.stringify(out, null, 2));
 await model.dispose();
