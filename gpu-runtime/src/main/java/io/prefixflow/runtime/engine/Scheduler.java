@@ -71,7 +71,10 @@ public final class Scheduler {
         this.inFlight = new InFlightPrefixes(kv.blockSize());
     }
 
-    /** Why the request can never be served (too long for the context or the whole cache), or empty. */
+    /**
+     * Why the request can never be served (too long for the context or the whole cache), or empty.
+     * NOTE: unlike the rest of this class it is safe from any thread: it reads only immutable settings.
+     */
     public Optional<String> whyUnservable(EngineRequest request) {
         return check.whyUnservable(request);
     }

@@ -27,9 +27,8 @@ import picocli.CommandLine.Spec;
  *
  * <p>{@code --groups} random documents of {@code --prefix-tokens} tokens; each is followed by
  * {@code --prompts-per-group} random questions of {@code --suffix-tokens} tokens, and every prompt
- * generates exactly {@code --output-tokens} tokens (stop tokens are ignored by making the model's stop
- * set irrelevant: prompts are random ids and generation runs greedily to max_tokens unless a stop token
- * is sampled, which the report counts). All prompts are submitted at once, group after group, as a
+ * generates up to {@code --output-tokens} tokens greedily (fewer only if the model samples a stop token;
+ * the report gives the tokens actually generated). All prompts are submitted at once, group after group, as a
  * prefix-routed Flink subtask would receive them. Each mode runs on a fresh engine over the same runner
  * after one untimed warm-up.
  */
@@ -64,8 +63,10 @@ final class BenchPrefixCommand implements Callable<Integer> {
     @Option(names = "--max-batched-tokens", paramLabel = "N", description = "Tokens per engine step (default 512).")
     int maxBatchedTokens = 512;
 
-    @Option(names = "--max-running", paramLabel = "N", description = "Most running sequences (default 64).")
-    int maxRunning = 64;
+    @Option(names = "--max-running", paramLabel = "N",
+            description = "Most running sequences (default 256, vLLM's default, so that KV memory and not this cap"
+                    + " decides the batch size).")
+    int maxRunning = 256;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
@@ -107,7 +108,7 @@ final class BenchPrefixCommand implements Callable<Integer> {
             report.set("prefix_cache_on", on);
             report.set("prefix_cache_off", off);
             report.put("request_throughput_ratio",
-                    round(on.get("requests_per_s").asDouble() / off.get("requests_per_s").asDouble()));
+                    round(off.get("seconds").asDouble() / on.get("seconds").asDouble()));
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println(json ? mapper.writeValueAsString(report)
@@ -159,22 +160,36 @@ final class BenchPrefixCommand implements Callable<Integer> {
         return Math.round(v * 100) / 100.0;
     }
 
+    /** Four significant digits, so that slow runs do not round to 0. */
+    private static double significant(double v) {
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).doubleValue();
+    }
+
+    /** A histogram bound, or null when the quantile lies above the largest bucket (JSON has no infinity). */
+    private static void putBound(ObjectNode node, String key, double boundMs) {
+        if (Double.isInfinite(boundMs)) {
+            node.putNull(key);
+        } else {
+            node.put(key, boundMs);
+        }
+    }
+
     /** One mode's figures. */
     private record Outcome(int numRequests, long numOutputTokens, int numErrors, double seconds,
                            EngineMetrics metrics) {
         ObjectNode toJson(ObjectMapper mapper) {
             ObjectNode node = mapper.createObjectNode();
             node.put("seconds", round(seconds));
-            node.put("requests_per_s", round(numRequests / seconds));
-            node.put("output_tokens_per_s", round(numOutputTokens / seconds));
+            node.put("requests_per_s", significant(numRequests / seconds));
+            node.put("output_tokens_per_s", significant(numOutputTokens / seconds));
             node.put("output_tokens", numOutputTokens);
             node.put("errors", numErrors);
             node.put("peak_kv_blocks", metrics.peakUsedBlocks());
             node.put("prefix_hit_tokens", metrics.numPrefixHitTokens());
             node.put("prefix_lookup_tokens", metrics.numPrefixLookupTokens());
             node.put("preemptions", metrics.numPreemptions());
-            node.put("ttft_p50_ms_at_most", metrics.timeToFirstToken().quantileUpperBoundMs(0.5));
-            node.put("ttft_p90_ms_at_most", metrics.timeToFirstToken().quantileUpperBoundMs(0.9));
+            putBound(node, "ttft_p50_ms_at_most", metrics.timeToFirstToken().quantileUpperBoundMs(0.5));
+            putBound(node, "ttft_p90_ms_at_most", metrics.timeToFirstToken().quantileUpperBoundMs(0.9));
             node.put("tpot_mean_ms", round(metrics.timePerOutputToken().meanMs()));
             return node;
         }
