@@ -7,9 +7,9 @@ import io.prefixflow.connectors.avro.Completion;
 import io.prefixflow.connectors.avro.DeadLetter;
 import io.prefixflow.connectors.avro.FinishReason;
 import io.prefixflow.connectors.avro.InferenceRequest;
-import io.prefixflow.connectors.embedded.EmbeddedKafka;
 import io.prefixflow.connectors.serde.AvroBinary;
 import io.prefixflow.operator.config.InferenceSettings;
+import io.prefixflow.operator.testing.EmbeddedKafkaExtension;
 import io.prefixflow.operator.testing.KafkaJobTesting;
 import io.prefixflow.operator.testing.TestRequests;
 import java.nio.ByteBuffer;
@@ -26,8 +26,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,22 +43,11 @@ class BadInputITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = KafkaJobTesting.miniCluster(2);
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-        kafka.createTopic("prompts", 2);
-        kafka.createTopic("completions", 2);
-        kafka.createTopic("dead", 1);
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension()
+            .topic("prompts", 2)
+            .topic("completions", 2)
+            .topic("dead", 1);
 
     @Test
     @Timeout(120)
@@ -86,7 +73,7 @@ class BadInputITCase {
             records.add(new byte[][] {r.getId().getBytes(StandardCharsets.UTF_8), codec.encode(r)});
             isBad.add(false);
         }
-        List<String> origins = KafkaJobTesting.produceRaw(kafka, "prompts", records);
+        List<String> origins = KafkaJobTesting.produceRaw(KAFKA.kafka(), "prompts", records);
         Map<String, byte[]> badByOrigin = new HashMap<>();
         for (int i = 0; i < records.size(); i++) {
             if (isBad.get(i)) {
@@ -94,7 +81,7 @@ class BadInputITCase {
             }
         }
 
-        Configuration conf = KafkaJobTesting.jobConfig(kafka, checkpoints, "prompts", "completions", "dead", null);
+        Configuration conf = KafkaJobTesting.jobConfig(KAFKA.kafka(), checkpoints, "prompts", "completions", "dead", null);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         KafkaInferenceJob.addTo(env, KafkaJobSettings.from(conf), InferenceSettings.from(conf));
@@ -103,7 +90,7 @@ class BadInputITCase {
         assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.FINISHED);
 
         Map<String, Completion> completions = KafkaJobTesting.byId(
-                KafkaJobTesting.readCommitted(kafka, "completions", Completion.class), Completion::getRequestId);
+                KafkaJobTesting.readCommitted(KAFKA.kafka(), "completions", Completion.class), Completion::getRequestId);
         assertThat(completions).hasSize(GOOD + 2);
         for (int i = 0; i < GOOD; i++) {
             Completion c = completions.get("good-" + i);
@@ -117,7 +104,7 @@ class BadInputITCase {
         assertThat(chatOne.getFinishReason()).isEqualTo(FinishReason.ERROR);
         assertThat(chatOne.getError()).contains("has no chat template");
 
-        List<DeadLetter> dead = KafkaJobTesting.readCommitted(kafka, "dead", DeadLetter.class);
+        List<DeadLetter> dead = KafkaJobTesting.readCommitted(KAFKA.kafka(), "dead", DeadLetter.class);
         assertThat(dead).hasSize(100);
         for (DeadLetter d : dead) {
             String origin = d.getTopic() + "/" + d.getPartition() + "/" + d.getOffset();

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.prefixflow.connectors.avro.Completion;
 import io.prefixflow.connectors.avro.CompletionChunk;
 import io.prefixflow.connectors.avro.InferenceRequest;
-import io.prefixflow.connectors.embedded.EmbeddedKafka;
 import io.prefixflow.operator.config.InferenceSettings;
 import io.prefixflow.operator.testing.DirectEngine;
+import io.prefixflow.operator.testing.EmbeddedKafkaExtension;
 import io.prefixflow.operator.testing.KafkaJobTesting;
 import io.prefixflow.operator.testing.TestRequests;
 import io.prefixflow.runtime.engine.EngineResult;
@@ -19,8 +19,6 @@ import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,23 +35,12 @@ class InferenceJobITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = KafkaJobTesting.miniCluster(2);
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-        kafka.createTopic("prompts", 2);
-        kafka.createTopic("completions", 2);
-        kafka.createTopic("chunks", 2);
-        kafka.createTopic("dead", 1);
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension()
+            .topic("prompts", 2)
+            .topic("completions", 2)
+            .topic("chunks", 2)
+            .topic("dead", 1);
 
     @Test
     @Timeout(120)
@@ -66,16 +53,16 @@ class InferenceJobITCase {
             r.setStream(i % 4 == 0);
             requests.add(r);
         }
-        KafkaJobTesting.produce(kafka, "prompts", requests);
+        KafkaJobTesting.produce(KAFKA.kafka(), "prompts", requests);
 
-        Configuration conf = KafkaJobTesting.jobConfig(kafka, checkpoints, "prompts", "completions", "dead", "chunks");
+        Configuration conf = KafkaJobTesting.jobConfig(KAFKA.kafka(), checkpoints, "prompts", "completions", "dead", "chunks");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         KafkaInferenceJob.addTo(env, KafkaJobSettings.from(conf), InferenceSettings.from(conf));
         env.execute("inference-itcase");
 
         Map<String, EngineResult> expected = DirectEngine.complete(InferenceSettings.from(conf), requests);
-        List<Completion> completions = KafkaJobTesting.readCommitted(kafka, "completions", Completion.class);
+        List<Completion> completions = KafkaJobTesting.readCommitted(KAFKA.kafka(), "completions", Completion.class);
         assertThat(completions).hasSize(PROMPTS);
         Map<String, Completion> byId = KafkaJobTesting.byId(completions, Completion::getRequestId);
         assertThat(byId.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
@@ -89,7 +76,7 @@ class InferenceJobITCase {
         });
 
         Map<String, List<CompletionChunk>> chunks = KafkaJobTesting
-                .readCommitted(kafka, "chunks", CompletionChunk.class).stream()
+                .readCommitted(KAFKA.kafka(), "chunks", CompletionChunk.class).stream()
                 .collect(Collectors.groupingBy(CompletionChunk::getRequestId));
         assertThat(chunks.keySet()).containsExactlyInAnyOrderElementsOf(requests.stream()
                 .filter(InferenceRequest::getStream).map(InferenceRequest::getId).toList());

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prefixflow.connectors.avro.Completion;
 import io.prefixflow.connectors.avro.InferenceRequest;
-import io.prefixflow.connectors.embedded.EmbeddedKafka;
 import io.prefixflow.operator.config.InferenceSettings;
+import io.prefixflow.operator.testing.EmbeddedKafkaExtension;
 import io.prefixflow.operator.testing.KafkaJobTesting;
 import io.prefixflow.operator.testing.TestRequests;
 import java.nio.file.Path;
@@ -17,8 +17,6 @@ import java.util.Set;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,22 +36,11 @@ class PrefixRoutingITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = KafkaJobTesting.miniCluster(2);
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-        kafka.createTopic("prompts", 2);
-        kafka.createTopic("completions", 2);
-        kafka.createTopic("dead", 1);
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension()
+            .topic("prompts", 2)
+            .topic("completions", 2)
+            .topic("dead", 1);
 
     @Test
     @Timeout(120)
@@ -72,16 +59,16 @@ class PrefixRoutingITCase {
             keyed.setCacheKey("conversation-42");
             requests.add(keyed);
         }
-        KafkaJobTesting.produce(kafka, "prompts", requests);
+        KafkaJobTesting.produce(KAFKA.kafka(), "prompts", requests);
 
-        Configuration conf = KafkaJobTesting.jobConfig(kafka, checkpoints, "prompts", "completions", "dead", null);
+        Configuration conf = KafkaJobTesting.jobConfig(KAFKA.kafka(), checkpoints, "prompts", "completions", "dead", null);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         KafkaInferenceJob.addTo(env, KafkaJobSettings.from(conf), InferenceSettings.from(conf));
         env.execute("prefix-routing-itcase");
 
         Map<String, Completion> byId = KafkaJobTesting.byId(
-                KafkaJobTesting.readCommitted(kafka, "completions", Completion.class), Completion::getRequestId);
+                KafkaJobTesting.readCommitted(KAFKA.kafka(), "completions", Completion.class), Completion::getRequestId);
         assertThat(byId).hasSize(requests.size());
         Set<Integer> documentSubtasks = new HashSet<>();
         for (int d = 0; d < SUBJECTS.length; d++) {

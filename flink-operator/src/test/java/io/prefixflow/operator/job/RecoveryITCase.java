@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.prefixflow.connectors.avro.Completion;
 import io.prefixflow.connectors.avro.CompletionChunk;
 import io.prefixflow.connectors.avro.InferenceRequest;
-import io.prefixflow.connectors.embedded.EmbeddedKafka;
 import io.prefixflow.connectors.kafka.CompletionSinkBuilder;
 import io.prefixflow.connectors.kafka.PromptSourceBuilder;
 import io.prefixflow.operator.config.InferenceSettings;
 import io.prefixflow.operator.testing.DirectEngine;
+import io.prefixflow.operator.testing.EmbeddedKafkaExtension;
 import io.prefixflow.operator.testing.KafkaJobTesting;
 import io.prefixflow.operator.testing.TestRequests;
 import io.prefixflow.runtime.engine.EngineResult;
@@ -28,13 +28,11 @@ import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,23 +52,12 @@ class RecoveryITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = KafkaJobTesting.miniCluster(2);
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-        kafka.createTopic("prompts", 2);
-        kafka.createTopic("completions", 2);
-        kafka.createTopic("chunks", 2);
-        kafka.createTopic("dead", 1);
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension()
+            .topic("prompts", 2)
+            .topic("completions", 2)
+            .topic("chunks", 2)
+            .topic("dead", 1);
 
     @Test
     @Timeout(150)
@@ -82,9 +69,9 @@ class RecoveryITCase {
             r.setStream(i % 3 == 0);
             requests.add(r);
         }
-        KafkaJobTesting.produce(kafka, "prompts", requests);
+        KafkaJobTesting.produce(KAFKA.kafka(), "prompts", requests);
 
-        Configuration conf = KafkaJobTesting.jobConfig(kafka, checkpoints, "prompts", "completions", "dead", "chunks");
+        Configuration conf = KafkaJobTesting.jobConfig(KAFKA.kafka(), checkpoints, "prompts", "completions", "dead", "chunks");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
@@ -92,7 +79,7 @@ class RecoveryITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         InferencePipeline.Outputs outputs = InferencePipeline.build(env.fromSource(new PromptSourceBuilder()
-                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setBootstrapServers(KAFKA.kafka().bootstrapServers())
                         .setTopics("prompts")
                         .setGroupId("recovery")
                         .setStartingOffsets(OffsetsInitializer.earliest())
@@ -100,21 +87,21 @@ class RecoveryITCase {
         outputs.completions()
                 .map(new FailOnceAfterACheckpoint()).returns(new AvroTypeInfo<>(Completion.class))
                 .sinkTo(CompletionSinkBuilder.forCompletions()
-                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setBootstrapServers(KAFKA.kafka().bootstrapServers())
                         .setTopic("completions")
                         .setTransactionalIdPrefix("recovery-completions")
-                        .setTransactionTimeout(kafka.transactionMaxTimeout())
+                        .setTransactionTimeout(KAFKA.kafka().transactionMaxTimeout())
                         .build());
         outputs.chunks().sinkTo(CompletionSinkBuilder.forChunks()
-                .setBootstrapServers(kafka.bootstrapServers())
+                .setBootstrapServers(KAFKA.kafka().bootstrapServers())
                 .setTopic("chunks")
                 .setTransactionalIdPrefix("recovery-chunks")
-                .setTransactionTimeout(kafka.transactionMaxTimeout())
+                .setTransactionTimeout(KAFKA.kafka().transactionMaxTimeout())
                 .build());
         JobClient job = env.executeAsync("recovery-itcase");
         List<Completion> completions;
         try {
-            completions = KafkaJobTesting.awaitCommitted(kafka, "completions", Completion.class, PROMPTS,
+            completions = KafkaJobTesting.awaitCommitted(KAFKA.kafka(), "completions", Completion.class, PROMPTS,
                     Duration.ofSeconds(2), Duration.ofSeconds(100), job);
         } finally {
             job.cancel().get();
@@ -131,7 +118,7 @@ class RecoveryITCase {
             assertThat(c.getFinishReason().name()).as(id).isEqualTo(e.finishReason().name());
         });
         Map<String, List<CompletionChunk>> chunks = KafkaJobTesting
-                .readCommitted(kafka, "chunks", CompletionChunk.class).stream()
+                .readCommitted(KAFKA.kafka(), "chunks", CompletionChunk.class).stream()
                 .collect(Collectors.groupingBy(CompletionChunk::getRequestId));
         assertThat(chunks).hasSize(PROMPTS / 3);
         chunks.forEach((id, list) -> {
