@@ -10,12 +10,9 @@ import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
 import io.prefixflow.runtime.model.Model;
 import io.prefixflow.runtime.model.ModelLoader;
 import io.prefixflow.runtime.model.TokenizerFactory;
-import io.prefixflow.runtime.runner.ForwardBatch;
-import io.prefixflow.runtime.runner.SequenceChunk;
+import io.prefixflow.runtime.runner.SharedPromptDecode;
 import io.prefixflow.runtime.tensor.GgmlType;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import jcuda.driver.CUevent;
@@ -85,9 +82,8 @@ public final class CudaBench {
         Model model = ModelLoader.load(modelSpec, null, GgmlType.parse(dtype), TokenizerFactory.none())
                 .withContextLength(promptTokens + decodeTokens);
         int maxConcurrency = Arrays.stream(concurrency).max().orElse(1);
-        int promptBlocks = ceilDiv(promptTokens, blockSize);
-        int privateBlocks = ceilDiv(promptTokens + decodeTokens, blockSize) - promptTokens / blockSize;
-        int numBlocks = promptBlocks + maxConcurrency * privateBlocks;
+        SharedPromptDecode workload = new SharedPromptDecode(blockSize, promptTokens, decodeTokens);
+        int numBlocks = workload.numBlocks(maxConcurrency);
         StringBuilder json = new StringBuilder("{");
         try (CudaModelRunner runner = new CudaModelRunner(model.config(), model.weights(), blockSize, numBlocks,
                 deviceOrdinal, precision)) {
@@ -108,28 +104,26 @@ public final class CudaBench {
 
             SplittableRandom random = new SplittableRandom(42);
             int[] prompt = random.ints(promptTokens, 0, model.config().vocabSize()).toArray();
-            int[] promptTable = new int[promptBlocks];
-            Arrays.setAll(promptTable, i -> i);
-            prefill(runner, prompt, promptTable);
-            decode(runner, prompt.length, promptTable, Math.min(4, maxConcurrency), Math.min(8, decodeTokens),
-                    privateBlocks);
+            SharedPromptDecode.GreedyStep step = runner::forwardGreedy;
+            workload.prefill(step, prompt);
+            workload.decode(step, Math.min(4, maxConcurrency), Math.min(8, decodeTokens));
             double[] prefillRates = new double[repetitions];
             for (int r = 0; r < repetitions; r++) {
                 long start = System.nanoTime();
-                prefill(runner, prompt, promptTable);
+                workload.prefill(step, prompt);
                 prefillRates[r] = promptTokens / seconds(start);
             }
-            System.err.printf(Locale.ROOT, "prefill %d tokens: %.0f tokens/s%n", promptTokens, median(prefillRates));
-            json.append(String.format(Locale.ROOT, "\"prefill_tokens_per_s\":%.1f,\"decode\":[", median(prefillRates)));
+            System.err.printf(Locale.ROOT, "prefill %d tokens: %.0f tokens/s%n", promptTokens, SharedPromptDecode.median(prefillRates));
+            json.append(String.format(Locale.ROOT, "\"prefill_tokens_per_s\":%.1f,\"decode\":[", SharedPromptDecode.median(prefillRates)));
             for (int ci = 0; ci < concurrency.length; ci++) {
                 int c = concurrency[ci];
                 double[] rates = new double[repetitions];
                 for (int r = 0; r < repetitions; r++) {
                     long start = System.nanoTime();
-                    decode(runner, prompt.length, promptTable, c, decodeTokens, privateBlocks);
+                    workload.decode(step, c, decodeTokens);
                     rates[r] = (double) c * decodeTokens / seconds(start);
                 }
-                double rate = median(rates);
+                double rate = SharedPromptDecode.median(rates);
                 System.err.printf(Locale.ROOT, "decode concurrency %d: %.1f tokens/s (%.0f%% of the 1-sequence"
                         + " roofline per step)%n", c, rate, 100 * rate / c / roofline);
                 json.append(ci > 0 ? "," : "").append(String.format(Locale.ROOT,
@@ -139,41 +133,6 @@ public final class CudaBench {
             json.append("]}");
         }
         System.out.println(json);
-    }
-
-    private static void prefill(CudaModelRunner runner, int[] prompt, int[] table) {
-        runner.forwardGreedy(ForwardBatch.of(new SequenceChunk(prompt, 0, table)));
-    }
-
-    /** {@code steps} greedy decode steps for {@code c} sequences over the shared prompt (as bench-engine). */
-    private void decode(CudaModelRunner runner, int promptLength, int[] promptTable, int c, int steps,
-                        int privateBlocks) {
-        int sharedBlocks = promptLength / blockSize;
-        List<int[]> tables = new ArrayList<>();
-        for (int s = 0; s < c; s++) {
-            int[] table = new int[sharedBlocks + privateBlocks];
-            System.arraycopy(promptTable, 0, table, 0, sharedBlocks);
-            for (int i = 0; i < privateBlocks; i++) {
-                table[sharedBlocks + i] = promptTable.length + s * privateBlocks + i;
-            }
-            tables.add(table);
-        }
-        int start = sharedBlocks * blockSize;
-        if (start < promptLength) {
-            List<SequenceChunk> tails = new ArrayList<>();
-            for (int[] table : tables) {
-                tails.add(new SequenceChunk(new int[promptLength - start], start, table));
-            }
-            runner.forwardGreedy(new ForwardBatch(tails));
-        }
-        int[] tokens = new int[c];
-        for (int step = 0; step < steps; step++) {
-            List<SequenceChunk> batch = new ArrayList<>(c);
-            for (int s = 0; s < c; s++) {
-                batch.add(new SequenceChunk(new int[] {tokens[s]}, promptLength + step, tables.get(s)));
-            }
-            tokens = runner.forwardGreedy(new ForwardBatch(batch));
-        }
     }
 
     /** Device-to-device copy of 1 GiB, bytes read plus written per second, median of 10 after a warm-up. */
@@ -195,7 +154,7 @@ public final class CudaBench {
                 cuEventElapsedTime(ms, begin, end);
                 rates[i] = 2.0 * sizeBytes / (ms[0] / 1e3);
             }
-            return median(rates);
+            return SharedPromptDecode.median(rates);
         } finally {
             cuEventDestroy(begin);
             cuEventDestroy(end);
@@ -206,18 +165,7 @@ public final class CudaBench {
         return "\"" + name + "\":\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
-    }
-
     private static double seconds(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

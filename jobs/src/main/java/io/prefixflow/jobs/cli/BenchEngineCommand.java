@@ -4,13 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prefixflow.runtime.model.Model;
-import io.prefixflow.runtime.runner.ForwardBatch;
 import io.prefixflow.runtime.runner.ModelRunner;
-import io.prefixflow.runtime.runner.SequenceChunk;
+import io.prefixflow.runtime.runner.SharedPromptDecode;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -65,9 +62,7 @@ final class BenchEngineCommand implements Callable<Integer> {
         Model model = modelOptions.load();
         int blockSize = modelOptions.blockSize;
         int maxConcurrency = Arrays.stream(concurrency).max().orElse(1);
-        int promptBlocks = blocks(promptTokens, blockSize);
-        int privateBlocks = blocks(promptTokens + decodeTokens, blockSize) - promptTokens / blockSize;
-        int numBlocks = promptBlocks + maxConcurrency * privateBlocks;
+        SharedPromptDecode workload = new SharedPromptDecode(blockSize, promptTokens, decodeTokens);
         SplittableRandom random = new SplittableRandom(42);
         int[] prompt = random.ints(promptTokens, 0, model.config().vocabSize()).toArray();
         PrintWriter err = spec.commandLine().getErr();
@@ -79,31 +74,29 @@ final class BenchEngineCommand implements Callable<Integer> {
         result.put("threads", modelOptions.threads);
         result.put("prompt_tokens", promptTokens);
         result.put("decode_tokens", decodeTokens);
-        try (ModelRunner runner = modelOptions.openRunner(model, numBlocks)) {
-            int[] promptTable = new int[promptBlocks];
-            Arrays.setAll(promptTable, i -> i);
+        try (ModelRunner runner = modelOptions.openRunner(model, workload.numBlocks(maxConcurrency))) {
+            SharedPromptDecode.GreedyStep step = SharedPromptDecode.argmaxOf(runner);
             err.println("warming up...");
-            prefill(runner, prompt, promptTable);
-            decode(runner, prompt.length, promptTable, Math.min(4, maxConcurrency), Math.min(8, decodeTokens),
-                    blockSize, privateBlocks);
+            workload.prefill(step, prompt);
+            workload.decode(step, Math.min(4, maxConcurrency), Math.min(8, decodeTokens));
             double[] prefillRates = new double[repetitions];
             for (int r = 0; r < repetitions; r++) {
                 long start = System.nanoTime();
-                prefill(runner, prompt, promptTable);
+                workload.prefill(step, prompt);
                 prefillRates[r] = promptTokens / seconds(start);
                 err.printf("prefill %d tokens: %.1f tokens/s%n", promptTokens, prefillRates[r]);
             }
-            result.put("prefill_tokens_per_s", round(median(prefillRates)));
+            result.put("prefill_tokens_per_s", round(SharedPromptDecode.median(prefillRates)));
             ArrayNode decodeNode = result.putArray("decode");
             for (int c : concurrency) {
                 double[] rates = new double[repetitions];
                 for (int r = 0; r < repetitions; r++) {
                     long start = System.nanoTime();
-                    decode(runner, prompt.length, promptTable, c, decodeTokens, blockSize, privateBlocks);
+                    workload.decode(step, c, decodeTokens);
                     rates[r] = (double) c * decodeTokens / seconds(start);
                     err.printf("decode concurrency %d: %.1f tokens/s%n", c, rates[r]);
                 }
-                decodeNode.addObject().put("concurrency", c).put("tokens_per_s", round(median(rates)));
+                decodeNode.addObject().put("concurrency", c).put("tokens_per_s", round(SharedPromptDecode.median(rates)));
             }
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -113,64 +106,8 @@ final class BenchEngineCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void prefill(ModelRunner runner, int[] prompt, int[] table) {
-        runner.forward(ForwardBatch.of(new SequenceChunk(prompt, 0, table)));
-    }
-
-    /**
-     * Decodes {@code steps} tokens for {@code c} sequences over the shared prompt. The prompt's last,
-     * partial block (if any) is copied per sequence by recomputing it, so shared blocks stay read-only.
-     */
-    private static void decode(ModelRunner runner, int promptLength, int[] promptTable, int c, int steps,
-                               int blockSize, int privateBlocks) {
-        int sharedBlocks = promptLength / blockSize;
-        List<int[]> tables = new ArrayList<>();
-        for (int s = 0; s < c; s++) {
-            int[] table = new int[sharedBlocks + privateBlocks];
-            System.arraycopy(promptTable, 0, table, 0, sharedBlocks);
-            for (int i = 0; i < privateBlocks; i++) {
-                table[sharedBlocks + i] = promptTable.length + s * privateBlocks + i;
-            }
-            tables.add(table);
-        }
-        int start = sharedBlocks * blockSize;
-        if (start < promptLength) {
-            List<SequenceChunk> tails = new ArrayList<>();
-            for (int[] table : tables) {
-                tails.add(new SequenceChunk(new int[promptLength - start], start, table));
-            }
-            runner.forward(new ForwardBatch(tails));
-        }
-        int[] tokens = new int[c];
-        for (int step = 0; step < steps; step++) {
-            List<SequenceChunk> batch = new ArrayList<>(c);
-            for (int s = 0; s < c; s++) {
-                batch.add(new SequenceChunk(new int[] {tokens[s]}, promptLength + step, tables.get(s)));
-            }
-            float[][] logits = runner.forward(new ForwardBatch(batch));
-            for (int s = 0; s < c; s++) {
-                tokens[s] = argmax(logits[s]);
-            }
-        }
-    }
-
-    private static int argmax(float[] v) {
-        return io.prefixflow.runtime.sampling.Sampler.argmax(v);
-    }
-
-    private static int blocks(int tokens, int blockSize) {
-        return (tokens + blockSize - 1) / blockSize;
-    }
-
     private static double seconds(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static double round(double v) {
