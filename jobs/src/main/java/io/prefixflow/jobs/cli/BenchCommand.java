@@ -124,6 +124,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "Most time one run may take before bench fails (default 15m).")
     Duration timeout = Duration.ofMinutes(15);
 
+    @Option(names = "--warmup-requests", paramLabel = "N",
+            description = "Short requests sent and awaited before each measured run, so the job is up and the"
+                    + " JIT warm (default 4).")
+    int warmupRequests = 4;
+
     @Option(names = "--output", paramLabel = "DIR", description = "Where results go (default bench-results).")
     Path output = Path.of("bench-results");
 
@@ -221,9 +226,14 @@ final class BenchCommand implements Callable<Integer> {
         JobClient job = LocalStack.submit(conf, parallelism, "prefixflow bench " + v.name());
         try {
             BenchRun.Liveness alive = () -> LocalStack.failIfEnded(job);
-            BenchRequest warmUp = new BenchRequest("warm-up-" + index, "warm up", 1, null);
-            BenchRun.execute(stack.clientProperties(), topics, List.of(warmUp), new double[] {0}, timeout, alive,
-                    "warm-up");
+            List<BenchRequest> warmUp = new ArrayList<>();
+            for (int i = 0; i < warmupRequests; i++) {
+                warmUp.add(new BenchRequest("warm-up-" + index + "-" + i, "warm up request " + i, 4, null));
+            }
+            if (!warmUp.isEmpty()) {
+                BenchRun.execute(stack.clientProperties(), topics, warmUp, new double[warmUp.size()], timeout, alive,
+                        "warm-up");
+            }
             return measure(v, stack.clientProperties(), topics, workloadSpec, tokenizer, objectives, alive,
                     workloadConfig);
         } catch (LocalStack.JobFailedException e) {
