@@ -347,12 +347,20 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void checkReachable(Properties props) {
-        try (Admin admin = Admin.create(props)) {
-            admin.describeCluster().nodes().get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        Properties admin = new Properties();
+        admin.putAll(props);
+        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        Admin client = Admin.create(admin);
+        try {
+            client.describeCluster().nodes().get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot reach Kafka at --bootstrap-servers " + bootstrapServers
                     + " within --connect-timeout " + connectTimeout.toSeconds() + " s ("
                     + LocalStack.rootMessage(e) + ")");
+        } finally {
+            client.close(Duration.ZERO);
         }
     }
 
