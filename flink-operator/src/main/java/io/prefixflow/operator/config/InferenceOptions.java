@@ -94,4 +94,12 @@ public final class InferenceOptions {
             .withDescription("The routing key is the chained hash of the prompt's first k full KV blocks"
                     + " (fewer if the prompt has fewer; the whole prompt if it has none), unless the"
                     + " request gives a cache_key.");
+
+    /** Routing mode. */
+    public static final ConfigOption<RoutingMode> ROUTING_MODE = ConfigOptions.key("prefixflow.routing.mode")
+            .enumType(RoutingMode.class)
+            .defaultValue(RoutingMode.PREFIX)
+            .withDescription("PREFIX routes by the prefix fingerprint (or cache_key), so shared prefixes meet on"
+                    + " one subtask; ROUND_ROBIN spreads requests evenly over the subtasks in turn, regardless"
+                    + " of the prompt (a baseline for comparisons).");
 }

@@ -22,10 +22,12 @@ import org.apache.flink.configuration.ReadableConfig;
  * @param prefixCaching       {@link InferenceOptions#PREFIX_CACHING}
  * @param maxInFlight         {@link InferenceOptions#MAX_IN_FLIGHT}
  * @param routingPrefixBlocks {@link InferenceOptions#ROUTING_PREFIX_BLOCKS}
+ * @param routingMode         {@link InferenceOptions#ROUTING_MODE}
  */
 public record InferenceSettings(String model, String tokenizer, Integer contextLength, Backend backend,
                                 int threads, long kvCacheBytes, int blockSize, int maxBatchedTokens,
-                                int maxRunning, boolean prefixCaching, int maxInFlight, int routingPrefixBlocks)
+                                int maxRunning, boolean prefixCaching, int maxInFlight, int routingPrefixBlocks,
+                                RoutingMode routingMode)
         implements Serializable {
     public InferenceSettings {
         if (model == null || model.isBlank()) {
@@ -44,6 +46,9 @@ public record InferenceSettings(String model, String tokenizer, Integer contextL
         atLeast(InferenceOptions.MAX_RUNNING, maxRunning, 1);
         atLeast(InferenceOptions.MAX_IN_FLIGHT, maxInFlight, 1);
         atLeast(InferenceOptions.ROUTING_PREFIX_BLOCKS, routingPrefixBlocks, 1);
+        if (routingMode == null) {
+            throw new IllegalArgumentException(InferenceOptions.ROUTING_MODE.key() + " must be set");
+        }
     }
 
     /** Reads and checks every option, defaults included. */
@@ -60,7 +65,8 @@ public record InferenceSettings(String model, String tokenizer, Integer contextL
                 config.get(InferenceOptions.MAX_RUNNING),
                 config.get(InferenceOptions.PREFIX_CACHING),
                 config.get(InferenceOptions.MAX_IN_FLIGHT),
-                config.get(InferenceOptions.ROUTING_PREFIX_BLOCKS));
+                config.get(InferenceOptions.ROUTING_PREFIX_BLOCKS),
+                config.get(InferenceOptions.ROUTING_MODE));
     }
 
     /** The engine scheduler's limits. */

@@ -7,6 +7,7 @@ import io.prefixflow.kv.hash.BlockHasher;
 import io.prefixflow.operator.Completions;
 import io.prefixflow.operator.config.InferenceSettings;
 import io.prefixflow.operator.config.ModelSpecs;
+import io.prefixflow.operator.config.RoutingMode;
 import io.prefixflow.runtime.model.Model;
 import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -17,7 +18,9 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The validate + tokenize + fingerprint stage: renders chat messages with the model's chat template,
- * tokenizes, checks the prompt fits the model's context and computes the routing key ({@link RoutingKeys}).
+ * tokenizes, checks the prompt fits the model's context and computes the routing key ({@link RoutingKeys}, or
+ * {@link RoundRobinKeys} under {@link RoutingMode#ROUND_ROBIN}; the inference operator must have this stage's
+ * parallelism).
  *
  * <p>Requests reach it decoded and validated (the connectors dead-letter bytes that do not decode and
  * invalid fields). What can only be judged against the model is answered here, on the side output
@@ -38,6 +41,7 @@ public final class PrepareFunction extends ProcessFunction<InferenceRequest, Pre
     private final InferenceSettings settings;
     private transient PromptEncoder encoder;
     private transient Model model;
+    private transient RoundRobinKeys roundRobin;
 
     public PrepareFunction(InferenceSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -47,6 +51,11 @@ public final class PrepareFunction extends ProcessFunction<InferenceRequest, Pre
     public void open(OpenContext openContext) {
         model = ModelSpecs.load(settings);
         encoder = new PromptEncoder(model, ControlTokens.of(settings.model()));
+        if (settings.routingMode() == RoutingMode.ROUND_ROBIN) {
+            var task = getRuntimeContext().getTaskInfo();
+            roundRobin = new RoundRobinKeys(task.getNumberOfParallelSubtasks(), task.getMaxNumberOfParallelSubtasks(),
+                    task.getIndexOfThisSubtask());
+        }
     }
 
     @Override
@@ -74,6 +83,10 @@ public final class PrepareFunction extends ProcessFunction<InferenceRequest, Pre
         if (tokens.length == 0) {
             ctx.output(ERRORS, Completions.error(request, 0, "the prompt encodes to no tokens",
                     Completions.NOT_SERVED));
+            return;
+        }
+        if (roundRobin != null) {
+            out.collect(new PreparedRequest(request, tokens, roundRobin.next(), System.currentTimeMillis()));
             return;
         }
         BlockHash namespace = BlockHasher.namespace(model.name(), request.getTenant());

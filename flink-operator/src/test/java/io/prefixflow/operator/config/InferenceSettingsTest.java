@@ -15,6 +15,7 @@ class InferenceSettingsTest {
         assertEquals(ModelSpecs.BUILTIN_STORIES, s.model());
         assertEquals(16, s.blockSize());
         assertEquals(4, s.routingPrefixBlocks());
+        assertEquals(RoutingMode.PREFIX, s.routingMode());
         assertEquals(256L << 20, s.kvCacheBytes());
         assertEquals(512, ModelSpecs.load(s).config().contextLength());
     }

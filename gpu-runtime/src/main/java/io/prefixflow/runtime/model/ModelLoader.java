@@ -2,6 +2,7 @@ package io.prefixflow.runtime.model;
 
 import io.prefixflow.runtime.format.GgufFile;
 import io.prefixflow.runtime.tensor.GgmlType;
+import io.prefixflow.runtime.tokenizer.ByteTokenizer;
 import io.prefixflow.runtime.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,7 +16,8 @@ import java.nio.file.StandardOpenOption;
  * Loads a model from a command-line style spec:
  * <ul>
  *   <li>{@code dummy:NAME}: random weights of a known shape ({@link DummyModels}), stored as the given
- *       dtype (default F32); a tokenizer file is optional and must match the shape's vocabulary;</li>
+ *       dtype (default F32); a tokenizer file is optional and must match the shape's vocabulary; without
+ *       one, shapes whose vocabulary holds every byte get a {@link ByteTokenizer};</li>
  *   <li>a file starting with the magic {@code GGUF}: {@link GgufModelLoader}, tokenizer from the file;</li>
  *   <li>any other file: a llama2.c checkpoint ({@link Llama2cCheckpoint}), tokenizer from the optional
  *       separate {@code tokenizer.bin}.</li>
@@ -61,7 +63,10 @@ public final class ModelLoader {
     private static Model loadDummy(String name, Path tokenizerPath, GgmlType dtype, TokenizerFactory tokenizers) {
         Model model = DummyModels.create(name, dtype == null ? GgmlType.F32 : dtype);
         if (tokenizerPath == null) {
-            return model;
+            int vocab = model.config().vocabSize();
+            return vocab < ByteTokenizer.MIN_VOCAB_SIZE ? model
+                    : new Model(model.name(), model.config(), model.weights(), new ByteTokenizer(vocab),
+                            model.stopTokenIds(), null);
         }
         Tokenizer tokenizer = tokenizers.fromLlama2cFile(tokenizerPath);
         if (tokenizer != null && tokenizer.vocabSize() != model.config().vocabSize()) {

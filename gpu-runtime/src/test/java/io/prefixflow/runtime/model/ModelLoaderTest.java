@@ -118,6 +118,14 @@ class ModelLoaderTest {
     }
 
     @Test
+    void dummyWithoutATokenizerGetsTheByteTokenizerWhenItsVocabularyHoldsEveryByte() {
+        Model model = ModelLoader.load("dummy:llama-110m", null, GgmlType.Q4_0, TokenizerFactory.none());
+        assertTrue(model.tokenizer() instanceof io.prefixflow.runtime.tokenizer.ByteTokenizer);
+        assertEquals(model.config().vocabSize(), model.tokenizer().vocabSize());
+        assertEquals(null, ModelLoader.load("dummy:tiny", null, null, TokenizerFactory.none()).tokenizer());
+    }
+
+    @Test
     void unknownDummyListsTheKnownShapes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ModelLoader.load("dummy:gpt-5", null, null, TokenizerFactory.none()));

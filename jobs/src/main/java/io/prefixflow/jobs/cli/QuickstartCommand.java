@@ -3,16 +3,9 @@ package io.prefixflow.jobs.cli;
 import io.prefixflow.connectors.avro.Completion;
 import io.prefixflow.connectors.avro.FinishReason;
 import io.prefixflow.connectors.avro.InferenceRequest;
-import io.prefixflow.connectors.embedded.EmbeddedKafka;
 import io.prefixflow.connectors.serde.AvroBinary;
 import io.prefixflow.operator.config.InferenceSettings;
-import io.prefixflow.operator.job.KafkaInferenceJob;
-import io.prefixflow.operator.job.KafkaJobOptions;
-import io.prefixflow.operator.job.KafkaJobSettings;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -23,20 +16,13 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,10 +39,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = "Run the job end to end on an in-process Kafka and Flink with built-in sample prompts.")
 final class QuickstartCommand implements Callable<Integer> {
-    private static final String PROMPTS = "prompts";
-    private static final String COMPLETIONS = "completions";
-    private static final String DEAD_LETTERS = "dead-letters";
-
     @Spec
     CommandSpec spec;
 
@@ -86,25 +68,22 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path checkpoints = Files.createTempDirectory("prefixflow-quickstart-checkpoints");
         err.println("Starting Kafka (in-process) ...");
-        try (EmbeddedKafka kafka = startKafkaQuietly()) {
-            kafka.createTopic(PROMPTS, parallelism);
-            kafka.createTopic(COMPLETIONS, parallelism);
-            kafka.createTopic(DEAD_LETTERS, 1);
+        try (LocalStack stack = LocalStack.start()) {
+            LocalStack.Topics topics = LocalStack.Topics.withPrefix("");
+            stack.createTopics(topics, parallelism);
             List<InferenceRequest> requests = SamplePrompts.build(numPrompts);
-            produce(kafka, requests);
-            Configuration conf = jobConfiguration(kafka, checkpoints);
+            stack.produce(topics.prompts(), requests);
+            Configuration conf = stack.jobConfiguration(topics, "prefixflow-quickstart", false);
+            inference.applyTo(conf);
             InferenceSettings settings = InferenceSettings.from(conf);
             err.println("Sent " + requests.size() + " prompts; starting Flink with model " + settings.model()
                     + ", parallelism " + parallelism + " ...");
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-            env.setParallelism(parallelism);
-            KafkaInferenceJob.addTo(env, KafkaJobSettings.from(conf), settings);
             long startNanos = System.nanoTime();
-            JobClient job = env.executeAsync("prefixflow quickstart");
+            JobClient job = LocalStack.submit(conf, parallelism, "prefixflow quickstart");
             try {
-                Map<String, Completion> done = awaitCompletions(kafka, job, requests.size(), out, err);
+                Map<String, Completion> done = awaitCompletions(stack, topics.completions(), job, requests.size(),
+                        out);
                 double seconds = (System.nanoTime() - startNanos) / 1e9;
                 if (done.size() < requests.size()) {
                     err.println("error: only " + done.size() + " of " + requests.size()
@@ -113,65 +92,19 @@ final class QuickstartCommand implements Callable<Integer> {
                 }
                 printSummary(done, seconds, out);
                 return 0;
-            } catch (JobFailedException e) {
+            } catch (LocalStack.JobFailedException e) {
                 err.println("error: the job failed: " + e.getMessage());
                 return 1;
             } finally {
-                if (!job.getJobStatus().get().isGloballyTerminalState()) {
-                    job.cancel().get();
-                }
+                LocalStack.cancel(job);
             }
-        } finally {
-            deleteQuietly(checkpoints);
-        }
-    }
-
-    /** NOTE: Kafka's test kit prints its storage formatting to System.out; the quickstart's output is ours. */
-    private static EmbeddedKafka startKafkaQuietly() throws Exception {
-        java.io.PrintStream stdout = System.out;
-        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-        try {
-            return EmbeddedKafka.start();
-        } finally {
-            System.setOut(stdout);
-        }
-    }
-
-    private Configuration jobConfiguration(EmbeddedKafka kafka, Path checkpoints) {
-        Configuration conf = KafkaInferenceJob.defaults();
-        LocalFlink.loopbackOnly(conf);
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
-        inference.applyTo(conf);
-        conf.set(KafkaJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        conf.set(KafkaJobOptions.INPUT_TOPIC, PROMPTS);
-        conf.set(KafkaJobOptions.OUTPUT_TOPIC, COMPLETIONS);
-        conf.set(KafkaJobOptions.DEAD_LETTER_TOPIC, DEAD_LETTERS);
-        conf.set(KafkaJobOptions.GROUP_ID, "prefixflow-quickstart");
-        conf.set(KafkaJobOptions.TRANSACTION_TIMEOUT, kafka.transactionMaxTimeout());
-        return conf;
-    }
-
-    private static void produce(EmbeddedKafka kafka, List<InferenceRequest> requests) throws Exception {
-        Properties props = kafka.clientProperties();
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        AvroBinary<InferenceRequest> codec = AvroBinary.of(InferenceRequest.class);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            for (InferenceRequest r : requests) {
-                producer.send(new ProducerRecord<>(PROMPTS, r.getId().getBytes(StandardCharsets.UTF_8), codec.encode(r)));
-            }
-            producer.flush();
         }
     }
 
     /** Reads committed completions until all arrived, the job fails, or the time-out passes. */
-    private Map<String, Completion> awaitCompletions(EmbeddedKafka kafka, JobClient job, int expected,
-                                                     PrintWriter out, PrintWriter err) throws Exception {
-        Properties props = kafka.clientProperties();
+    private Map<String, Completion> awaitCompletions(LocalStack stack, String topic, JobClient job, int expected,
+                                                     PrintWriter out) throws Exception {
+        Properties props = stack.clientProperties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -186,8 +119,8 @@ final class QuickstartCommand implements Callable<Integer> {
                      .setUpdateIntervalMillis(250)
                      .setConsumer(new ConsoleProgressBarConsumer(System.err))
                      .build()) {
-            List<TopicPartition> partitions = consumer.partitionsFor(COMPLETIONS).stream()
-                    .map(p -> new TopicPartition(COMPLETIONS, p.partition())).toList();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (done.size() < expected && System.nanoTime() < deadline) {
@@ -201,16 +134,7 @@ final class QuickstartCommand implements Callable<Integer> {
                         }
                     }
                 }
-                if (job.getJobStatus().get().isGloballyTerminalState()) {
-                    Throwable cause;
-                    try {
-                        job.getJobExecutionResult().get();
-                        cause = new IllegalStateException("the job ended before every prompt had its completion");
-                    } catch (Exception e) {
-                        cause = e;
-                    }
-                    throw new JobFailedException(rootMessage(cause), cause);
-                }
+                LocalStack.failIfEnded(job);
             }
         }
         return done;
@@ -246,30 +170,5 @@ final class QuickstartCommand implements Callable<Integer> {
         out.printf("  prefix-cache hits   %d of %d prompt tokens (%.1f%%)%n", cachedTokens, promptTokens,
                 promptTokens == 0 ? 0.0 : 100.0 * cachedTokens / promptTokens);
         out.flush();
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.toString() : root.getMessage();
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            // NOTE: a temporary folder left behind is harmless.
-        }
-    }
-
-    /** The job ended before every prompt had its completion. */
-    private static final class JobFailedException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        JobFailedException(String message, Throwable cause) {
-            super(message, cause);
-        }
     }
 }
