@@ -23,11 +23,13 @@ import org.apache.flink.configuration.ReadableConfig;
  * @param maxInFlight         {@link InferenceOptions#MAX_IN_FLIGHT}
  * @param routingPrefixBlocks {@link InferenceOptions#ROUTING_PREFIX_BLOCKS}
  * @param routingMode         {@link InferenceOptions#ROUTING_MODE}
+ * @param remote              the remote backend's settings when {@link RemoteOptions#SERVING_BACKEND} is
+ *                            {@link ServingBackend#OPENAI}, else null (the engine serves)
  */
 public record InferenceSettings(String model, String tokenizer, Integer contextLength, Backend backend,
                                 int threads, long kvCacheBytes, int blockSize, int maxBatchedTokens,
                                 int maxRunning, boolean prefixCaching, int maxInFlight, int routingPrefixBlocks,
-                                RoutingMode routingMode)
+                                RoutingMode routingMode, RemoteSettings remote)
         implements Serializable {
     public InferenceSettings {
         if (model == null || model.isBlank()) {
@@ -66,7 +68,13 @@ public record InferenceSettings(String model, String tokenizer, Integer contextL
                 config.get(InferenceOptions.PREFIX_CACHING),
                 config.get(InferenceOptions.MAX_IN_FLIGHT),
                 config.get(InferenceOptions.ROUTING_PREFIX_BLOCKS),
-                config.get(InferenceOptions.ROUTING_MODE));
+                config.get(InferenceOptions.ROUTING_MODE),
+                RemoteSettings.from(config));
+    }
+
+    /** Whether an external OpenAI-compatible server serves instead of the in-operator engine. */
+    public boolean isRemote() {
+        return remote != null;
     }
 
     /** The engine scheduler's limits. */

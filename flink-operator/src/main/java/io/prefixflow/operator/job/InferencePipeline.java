@@ -7,12 +7,16 @@ import io.prefixflow.connectors.avro.InferenceRequest;
 import io.prefixflow.connectors.kafka.DeadLetterSplitter;
 import io.prefixflow.connectors.serde.RequestOrDeadLetter;
 import io.prefixflow.operator.config.InferenceSettings;
+import io.prefixflow.operator.config.RemoteSettings;
 import io.prefixflow.operator.engine.InferenceOperator;
 import io.prefixflow.operator.engine.InferenceOperatorFactory;
 import io.prefixflow.operator.prepare.PrepareFunction;
 import io.prefixflow.operator.prepare.PreparedRequest;
+import io.prefixflow.operator.remote.OpenAiCompletionsFunction;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -27,6 +31,19 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *
  * Operator uids are fixed ({@code split}, {@code prepare}, {@code inference}) so savepoints survive changes
  * to the graph around them.
+ *
+ * <p>With the remote backend ({@link InferenceSettings#isRemote()}) the graph is shorter:
+ *
+ * <pre>
+ *   input ─► split ─► remote inference (async I/O, unordered) ─► completions
+ *             └─ dead letters
+ * </pre>
+ *
+ * Decoding, validation and dead-lettering stay as they are; the model-specific steps of the prepare stage
+ * (chat template, tokenization, context check, routing by token blocks) do not apply, because the server
+ * tokenizes itself and has its own cache, so requests go straight to {@link OpenAiCompletionsFunction}
+ * (uid {@code remote-inference}), at most {@link RemoteSettings#maxInFlight()} outstanding per subtask. The
+ * server is called without streaming, so there are no chunks.
  */
 public final class InferencePipeline {
     private InferencePipeline() {
@@ -48,6 +65,9 @@ public final class InferencePipeline {
         SingleOutputStreamOperator<InferenceRequest> requests = input
                 .process(new DeadLetterSplitter()).returns(DeadLetterSplitter.REQUEST_TYPE)
                 .name("split dead letters").uid("split");
+        if (settings.isRemote()) {
+            return remote(requests, settings.remote());
+        }
         SingleOutputStreamOperator<PreparedRequest> prepared = requests
                 .process(new PrepareFunction(settings)).returns(TypeInformation.of(PreparedRequest.class))
                 .name("validate, tokenize, fingerprint").uid("prepare");
@@ -57,6 +77,16 @@ public final class InferencePipeline {
                 .uid("inference");
         DataStream<Completion> completions = served.union(prepared.getSideOutput(PrepareFunction.ERRORS));
         return new Outputs(completions, served.getSideOutput(InferenceOperator.CHUNKS),
+                requests.getSideOutput(DeadLetterSplitter.DEAD_LETTERS));
+    }
+
+    private static Outputs remote(SingleOutputStreamOperator<InferenceRequest> requests, RemoteSettings remote) {
+        SingleOutputStreamOperator<Completion> served = AsyncDataStream.unorderedWait(requests,
+                        new OpenAiCompletionsFunction(remote), remote.timeoutMs(), TimeUnit.MILLISECONDS,
+                        remote.maxInFlight())
+                .returns(new AvroTypeInfo<>(Completion.class))
+                .name("remote inference (OpenAI-compatible)").uid("remote-inference");
+        return new Outputs(served, served.getSideOutput(InferenceOperator.CHUNKS),
                 requests.getSideOutput(DeadLetterSplitter.DEAD_LETTERS));
     }
 }
