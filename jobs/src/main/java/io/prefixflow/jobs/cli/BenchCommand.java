@@ -148,7 +148,8 @@ final class BenchCommand implements Callable<Integer> {
     String chunkTopic = "completion-chunks";
 
     @Option(names = "--connect-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "With --bootstrap-servers: fail when Kafka does not answer within this (default 15s).")
+            description = "Fail when Kafka (with --bootstrap-servers) or the --endpoint of --backend openai does not"
+                    + " answer within this (default 15s).")
     Duration connectTimeout = Duration.ofSeconds(15);
 
     @Mixin
@@ -174,6 +175,14 @@ final class BenchCommand implements Callable<Integer> {
         Configuration base = new Configuration();
         inference.applyTo(base);
         InferenceSettings settings = InferenceSettings.from(base);
+        if (settings.isRemote()) {
+            if (!compare.isEmpty()) {
+                throw new IllegalArgumentException("--compare routing,prefix-cache compares the in-operator engine's"
+                        + " settings; with --backend openai the server routes and caches itself");
+            }
+            err.println("Probing the OpenAI-compatible server at " + settings.remote().endpoint() + " ...");
+            EndpointProbe.check(settings.remote().endpoint(), connectTimeout);
+        }
         WorkloadSpec workloadSpec = workloadSpec();
         Tokenizer tokenizer = tokenizer(settings);
         Map<String, Object> workloadConfig = describeWorkload(workloadSpec);
@@ -260,6 +269,13 @@ final class BenchCommand implements Callable<Integer> {
         config.put("request_rate", rateText(v.ratePerS()));
         config.put("num_requests", requests.size());
         config.put("parallelism", bootstrapServers == null ? parallelism : null);
+        if (inference.isOpenAi()) {
+            config.put("backend", "openai");
+            config.put("endpoint", inference.endpoint);
+            config.put("remote_model", inference.remoteModel);
+        } else {
+            config.put("backend", inference.backend == null ? "cpu" : inference.backend);
+        }
         config.put("model", inference.model == null ? ModelSpecs.BUILTIN_STORIES : inference.model);
         config.put("slo", slo);
         config.put("target", bootstrapServers == null ? "in-process" : bootstrapServers);

@@ -1,6 +1,9 @@
 package io.prefixflow.jobs.cli;
 
 import io.prefixflow.operator.config.InferenceOptions;
+import io.prefixflow.operator.config.RemoteOptions;
+import io.prefixflow.operator.config.ServingBackend;
+import io.prefixflow.runtime.runner.Backend;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
@@ -45,6 +48,19 @@ final class InferenceOptionsMixin {
     @Option(names = "--no-prefix-cache", description = "Do not cache or reuse shared prompt prefixes.")
     boolean noPrefixCache;
 
+    @Option(names = "--backend", paramLabel = "cpu|cuda|openai",
+            description = "Who serves: the in-operator engine on cpu (default) or cuda, or openai: an external"
+                    + " OpenAI-compatible /v1/completions server at --endpoint (vLLM, TGI, llama.cpp's server).")
+    String backend;
+
+    @Option(names = "--endpoint", paramLabel = "URL",
+            description = "Base URL of the OpenAI-compatible server for --backend openai, e.g. http://localhost:8000.")
+    String endpoint;
+
+    @Option(names = "--remote-model", paramLabel = "NAME",
+            description = "The \"model\" sent to the server with --backend openai (default: left out; the server's own).")
+    String remoteModel;
+
     @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",
             description = "Any Flink or prefixflow.* configuration option, e.g. -Dprefixflow.engine.threads=2.")
     Map<String, String> properties = new LinkedHashMap<>();
@@ -66,6 +82,37 @@ final class InferenceOptionsMixin {
         setIf(conf, InferenceOptions.ROUTING_PREFIX_BLOCKS, routingPrefixBlocks);
         if (noPrefixCache) {
             conf.set(InferenceOptions.PREFIX_CACHING, false);
+        }
+        applyBackend(conf);
+    }
+
+    /** Whether the options pick the remote (OpenAI-compatible) backend. */
+    boolean isOpenAi() {
+        return backend != null && backend.strip().equalsIgnoreCase("openai");
+    }
+
+    /** {@code --backend}: cpu and cuda set the engine backend, openai the remote backend with its options. */
+    private void applyBackend(Configuration conf) {
+        if (isOpenAi()) {
+            if (endpoint == null || endpoint.isBlank()) {
+                throw new IllegalArgumentException("--backend openai needs --endpoint URL (the OpenAI-compatible"
+                        + " server, e.g. http://localhost:8000)");
+            }
+            conf.set(RemoteOptions.SERVING_BACKEND, ServingBackend.OPENAI);
+            conf.set(RemoteOptions.ENDPOINT, endpoint);
+            setIf(conf, RemoteOptions.MODEL, remoteModel);
+            return;
+        }
+        if (endpoint != null || remoteModel != null) {
+            throw new IllegalArgumentException((endpoint != null ? "--endpoint" : "--remote-model")
+                    + " only applies to --backend openai");
+        }
+        if (backend != null) {
+            try {
+                conf.set(InferenceOptions.BACKEND, Backend.parse(backend.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--backend " + backend + ": expected cpu, cuda or openai", e);
+            }
         }
     }
 
