@@ -264,8 +264,10 @@ final class BenchCommand implements Callable<Integer> {
         RunMetrics metrics = BenchMetrics.compute(r.samples(), r.durationS(), objectives);
         long peak = bootstrapServers == null ? KvBlocksReporter.sumOfPeaks() : -1;
         Map<String, Object> config = new LinkedHashMap<>(workloadConfig);
-        config.put("routing", v.routing().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        config.put("prefix_cache", v.prefixCache());
+        if (!inference.isOpenAi()) {
+            config.put("routing", v.routing().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            config.put("prefix_cache", v.prefixCache());
+        }
         config.put("request_rate", rateText(v.ratePerS()));
         config.put("num_requests", requests.size());
         config.put("parallelism", bootstrapServers == null ? parallelism : null);
@@ -279,7 +281,8 @@ final class BenchCommand implements Callable<Integer> {
         config.put("model", inference.model == null ? ModelSpecs.BUILTIN_STORIES : inference.model);
         config.put("slo", slo);
         config.put("target", bootstrapServers == null ? "in-process" : bootstrapServers);
-        return new RunResult(v.name(), config, metrics, peak);
+        String name = inference.isOpenAi() ? "openai_rate-" + rateText(v.ratePerS()) : v.name();
+        return new RunResult(name, config, metrics, inference.isOpenAi() ? -1 : peak);
     }
 
     private List<Variant> variants() {
