@@ -208,7 +208,8 @@ final class BenchCommand implements Callable<Integer> {
                             workloadConfig));
                     RunMetrics m = results.get(results.size() - 1).metrics();
                     err.printf(Locale.ROOT, "%s: %.3f req/s, %.1f output tok/s, TTFT p50 %.0f ms, hit rate %.3f%n",
-                            v.name(), m.requestThroughput(), m.outputTokenThroughput(), m.ttftMs().p50(),
+                            results.get(results.size() - 1).name(), m.requestThroughput(),
+                            m.outputTokenThroughput(), m.ttftMs().p50(),
                             m.prefixCacheHitRate());
                 }
             }
