@@ -1,5 +1,6 @@
 package io.prefixflow.runtime.engine;
 
+import io.prefixflow.runtime.generate.OutputText;
 import io.prefixflow.runtime.generate.TokenListener;
 
 /**

@@ -4,6 +4,7 @@ import io.prefixflow.kv.manager.KvCacheManager;
 import io.prefixflow.kv.manager.KvCacheStats;
 import io.prefixflow.kv.pool.BlockPool;
 import io.prefixflow.runtime.generate.FinishReason;
+import io.prefixflow.runtime.generate.OutputText;
 import io.prefixflow.runtime.generate.TokenListener;
 import io.prefixflow.runtime.model.Model;
 import io.prefixflow.runtime.runner.ModelRunner;

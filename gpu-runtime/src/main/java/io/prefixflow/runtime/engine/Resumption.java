@@ -1,6 +1,7 @@
 package io.prefixflow.runtime.engine;
 
 import io.prefixflow.runtime.generate.FinishReason;
+import io.prefixflow.runtime.generate.OutputText;
 import io.prefixflow.runtime.model.Model;
 
 /**

@@ -7,10 +7,6 @@ import io.prefixflow.runtime.runner.ModelRunner;
 import io.prefixflow.runtime.runner.SequenceChunk;
 import io.prefixflow.runtime.sampling.Sampler;
 import io.prefixflow.runtime.sampling.SamplingParams;
-import io.prefixflow.runtime.sampling.StopStringMatcher;
-import io.prefixflow.runtime.tokenizer.Tokenizer;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -50,15 +46,10 @@ public final class Generator {
         int blockSize = runner.blockSize();
         int[] table = new int[(context + blockSize - 1) / blockSize];
         int numBlocks = 0;
-        Tokenizer tokenizer = model.tokenizer();
-        StopStringMatcher stops = new StopStringMatcher(params.stopStrings());
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        OutputText text = new OutputText(model.tokenizer(), params.stopStrings(), promptIds[promptIds.length - 1]);
         int[] generated = new int[params.maxTokens()];
         int numGenerated = 0;
-        int streamed = 0;
-        String text = "";
         FinishReason reason = FinishReason.LENGTH;
-        boolean stoppedByString = false;
         try {
             float[] logits = null;
             for (int start = 0; start < promptIds.length; start += prefillChunkTokens) {
@@ -67,7 +58,6 @@ public final class Generator {
                 logits = runner.forward(ForwardBatch.of(new SequenceChunk(
                         Arrays.copyOfRange(promptIds, start, end), start, table)))[0];
             }
-            int prev = promptIds[promptIds.length - 1];
             int position = promptIds.length;
             while (true) {
                 int token = sampler.sample(logits, params, numGenerated);
@@ -77,23 +67,10 @@ public final class Generator {
                     listener.onToken(token, "");
                     break;
                 }
-                if (tokenizer != null) {
-                    bytes.writeBytes(tokenizer.decode(prev, token));
-                    int checkedUpTo = text.length();
-                    text = completeCharacters(bytes);
-                    int stopAt = stops.findStop(text, checkedUpTo);
-                    if (stopAt >= 0) {
-                        text = text.substring(0, stopAt);
-                        listener.onToken(token, text.substring(Math.min(streamed, text.length())));
-                        reason = FinishReason.STOP;
-                        stoppedByString = true;
-                        break;
-                    }
-                    int safe = stops.safeLength(text);
-                    listener.onToken(token, text.substring(streamed, Math.max(streamed, safe)));
-                    streamed = Math.max(streamed, safe);
-                } else {
-                    listener.onToken(token, "");
+                listener.onToken(token, text.append(token));
+                if (text.stoppedByString()) {
+                    reason = FinishReason.STOP;
+                    break;
                 }
                 if (numGenerated == params.maxTokens() || position == context) {
                     reason = FinishReason.LENGTH;
@@ -101,7 +78,6 @@ public final class Generator {
                 }
                 numBlocks = ensureBlocks(table, numBlocks, position + 1, blockSize);
                 logits = runner.forward(ForwardBatch.of(new SequenceChunk(new int[] {token}, position, table)))[0];
-                prev = token;
                 position++;
             }
         } finally {
@@ -109,14 +85,11 @@ public final class Generator {
                 blocks.release(table[i]);
             }
         }
-        if (tokenizer != null && !stoppedByString) {
-            String all = bytes.toString(StandardCharsets.UTF_8);
-            if (all.length() > streamed) {
-                listener.onToken(-1, all.substring(streamed));
-            }
-            text = all;
+        String rest = text.finish();
+        if (!rest.isEmpty()) {
+            listener.onToken(-1, rest);
         }
-        return new GenerationResult(promptIds, Arrays.copyOf(generated, numGenerated), text, reason);
+        return new GenerationResult(promptIds, Arrays.copyOf(generated, numGenerated), text.text(), reason);
     }
 
     private int ensureBlocks(int[] table, int numBlocks, int positions, int blockSize) {
@@ -129,24 +102,5 @@ public final class Generator {
             table[numBlocks++] = block;
         }
         return numBlocks;
-    }
-
-    /** The text of {@code bytes} without a trailing, still incomplete UTF-8 sequence. */
-    private static String completeCharacters(ByteArrayOutputStream bytes) {
-        byte[] all = bytes.toByteArray();
-        int end = all.length;
-        int back = 0;
-        while (back < 3 && end - back - 1 >= 0 && (all[end - back - 1] & 0xC0) == 0x80) {
-            back++;
-        }
-        int leadIndex = end - back - 1;
-        if (leadIndex >= 0) {
-            int lead = all[leadIndex] & 0xFF;
-            int needed = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
-            if (needed > back) {
-                end = leadIndex;
-            }
-        }
-        return new String(all, 0, end, StandardCharsets.UTF_8);
     }
 }

@@ -5,6 +5,9 @@ import java.util.List;
 /**
  * Finds stop strings in generated text as it grows, and says how much of the text is safe to stream
  * (text that could still turn out to be the start of a stop string is held back).
+ *
+ * <p>Both checks look only at the end of the text (at most the longest stop string back), so each
+ * generated token costs the same however long the text has grown.
  */
 public final class StopStringMatcher {
     private final List<String> stopStrings;
@@ -20,32 +23,42 @@ public final class StopStringMatcher {
      * or after {@code newFrom} (the text before it was checked already), or -1.
      */
     public int findStop(CharSequence text, int newFrom) {
+        if (longest == 0) {
+            return -1;
+        }
+        int windowStart = Math.max(0, newFrom - longest + 1);
+        String window = text.subSequence(windowStart, text.length()).toString();
         int best = -1;
-        String s = text.toString();
         for (String stop : stopStrings) {
-            int from = Math.max(0, newFrom - stop.length() + 1);
-            int at = s.indexOf(stop, from);
+            int from = Math.max(0, newFrom - stop.length() + 1) - windowStart;
+            int at = window.indexOf(stop, from);
             if (at >= 0 && (best < 0 || at < best)) {
                 best = at;
             }
         }
-        return best;
+        return best < 0 ? -1 : windowStart + best;
     }
 
     /** Length of the prefix of {@code text} that no stop string can still begin inside. */
     public int safeLength(CharSequence text) {
-        if (longest == 0) {
-            return text.length();
-        }
         int n = text.length();
         for (int start = Math.max(0, n - longest + 1); start < n; start++) {
             for (String stop : stopStrings) {
-                int len = Math.min(stop.length(), n - start);
-                if (len < stop.length() && stop.regionMatches(0, text.toString(), start, len)) {
+                if (n - start < stop.length() && endsWithPrefixOf(text, start, stop)) {
                     return start;
                 }
             }
         }
         return n;
+    }
+
+    /** Whether {@code text[start..]} equals the first {@code text.length() - start} chars of {@code stop}. */
+    private static boolean endsWithPrefixOf(CharSequence text, int start, String stop) {
+        for (int i = start; i < text.length(); i++) {
+            if (text.charAt(i) != stop.charAt(i - start)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

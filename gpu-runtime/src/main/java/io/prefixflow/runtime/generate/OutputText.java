@@ -1,4 +1,4 @@
-package io.prefixflow.runtime.engine;
+package io.prefixflow.runtime.generate;
 
 import io.prefixflow.runtime.sampling.StopStringMatcher;
 import io.prefixflow.runtime.tokenizer.Tokenizer;
@@ -7,12 +7,12 @@ import java.util.List;
 
 /**
  * One request's generated text as tokens arrive: UTF-8 assembled across tokens, stop strings found,
- * and only text that can no longer turn into a stop string released for streaming. Follows
- * {@code Generator}'s rules, so the engine's text equals the single-request loop's.
+ * and only text that can no longer turn into a stop string released for streaming. The engine and
+ * {@link Generator} both use it, so their texts agree.
  *
  * <p>Without a tokenizer (dummy models) the text stays empty. Not thread-safe.
  */
-final class OutputText {
+public final class OutputText {
     private final Tokenizer tokenizer;
     private final StopStringMatcher stops;
     private final Utf8StreamDecoder decoder = new Utf8StreamDecoder();
@@ -27,14 +27,14 @@ final class OutputText {
      * @param stopStrings     generation ends before the first of these
      * @param lastPromptToken the token the first generated one follows (decoding can depend on it)
      */
-    OutputText(Tokenizer tokenizer, List<String> stopStrings, int lastPromptToken) {
+    public OutputText(Tokenizer tokenizer, List<String> stopStrings, int lastPromptToken) {
         this.tokenizer = tokenizer;
         this.stops = new StopStringMatcher(stopStrings);
         this.prevToken = lastPromptToken;
     }
 
     /** Adds a generated (non-stop) token; returns the text it makes safe to stream, maybe empty. */
-    String append(int token) {
+    public String append(int token) {
         if (tokenizer == null || finished) {
             return "";
         }
@@ -52,12 +52,12 @@ final class OutputText {
     }
 
     /** Whether a stop string ended the text. */
-    boolean stoppedByString() {
+    public boolean stoppedByString() {
         return stoppedByString;
     }
 
     /** Ends the text; returns what was held back and not yet streamed. */
-    String finish() {
+    public String finish() {
         if (tokenizer == null) {
             return "";
         }
@@ -68,7 +68,7 @@ final class OutputText {
         return release(text.length());
     }
 
-    String text() {
+    public String text() {
         return text.toString();
     }
 
