@@ -39,8 +39,9 @@ class EngineEquivalenceTest {
         }
         SchedulerConfig config = new SchedulerConfig(maxBatchedTokens, 8, prefixCaching);
         try (CpuModelRunner runner = EngineTesting.runner(model, numBlocks);
-             Engine engine = Engine.start(model, runner, config)) {
-            List<EngineResult> results = EngineTesting.runAll(engine, requests);
+             GatedRunner gate = new GatedRunner(runner);
+             Engine engine = Engine.start(model, gate, config)) {
+            List<EngineResult> results = EngineTesting.runAll(engine, requests, gate);
             for (int i = 0; i < cases.size(); i++) {
                 assertArrayEquals(cases.get(i).generatedIds(), results.get(i).tokenIds(), "case " + cases.get(i).id());
             }
@@ -80,8 +81,9 @@ class EngineEquivalenceTest {
         }
         SchedulerConfig config = new SchedulerConfig(maxBatchedTokens, 6, prefixCaching);
         try (CpuModelRunner runner = EngineTesting.runner(model, numBlocks);
-             Engine engine = Engine.start(model, runner, config)) {
-            List<EngineResult> results = EngineTesting.runAll(engine, requests);
+             GatedRunner gate = new GatedRunner(runner);
+             Engine engine = Engine.start(model, gate, config)) {
+            List<EngineResult> results = EngineTesting.runAll(engine, requests, gate);
             for (int i = 0; i < requests.size(); i++) {
                 EngineRequest request = requests.get(i);
                 GenerationResult expected = EngineTesting.reference(model, request.promptTokenIds(), request.params());

@@ -115,11 +115,13 @@ class EngineLifecycleTest {
     void aCrashOfTheEngineThreadFailsEveryPendingFuture() throws Exception {
         int[] prompt = EngineTesting.randomTokens(new SplittableRandom(6), 10, model.config().vocabSize());
         try (CpuModelRunner cpu = EngineTesting.runner(model, 64);
-             Engine engine = Engine.start(model, new FailingRunner(cpu, 3), SchedulerConfig.DEFAULT)) {
+             GatedRunner gate = new GatedRunner(new FailingRunner(cpu, 3));
+             Engine engine = Engine.start(model, gate, SchedulerConfig.DEFAULT)) {
             List<CompletableFuture<EngineResult>> futures = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 futures.add(engine.submit(EngineRequest.greedy("r" + i, prompt, 100)).result());
             }
+            gate.open();
             for (CompletableFuture<EngineResult> future : futures) {
                 ExecutionException e = assertThrows(ExecutionException.class, () -> future.get(30, TimeUnit.SECONDS));
                 assertInstanceOf(IllegalStateException.class, e.getCause());

@@ -60,9 +60,20 @@ final class EngineTesting {
 
     /** Submits every request, then waits for all results, in request order. */
     static List<EngineResult> runAll(Engine engine, List<EngineRequest> requests) throws Exception {
+        return runAll(engine, requests, null);
+    }
+
+    /**
+     * Submits every request, then opens {@code gate} (if any) so the engine starts with all of them queued,
+     * then waits for all results, in request order.
+     */
+    static List<EngineResult> runAll(Engine engine, List<EngineRequest> requests, GatedRunner gate) throws Exception {
         List<RequestHandle> handles = new ArrayList<>();
         for (EngineRequest request : requests) {
             handles.add(engine.submit(request));
+        }
+        if (gate != null) {
+            gate.open();
         }
         List<EngineResult> results = new ArrayList<>();
         for (RequestHandle handle : handles) {
