@@ -92,7 +92,7 @@ public final class Scheduler {
         if (sequences.containsKey(request.id())) {
             throw new IllegalArgumentException("request id " + request.id() + " is already queued or running");
         }
-        Sequence sequence = new Sequence(request, nextArrival++, namespace(request.cacheSalt()));
+        Sequence sequence = new Sequence(request, nextArrival++, namespace(request.cacheSalt()), check.contextLength());
         sequences.put(request.id(), sequence);
         waiting.add(sequence);
     }
@@ -267,7 +267,6 @@ public final class Scheduler {
         sequence.running = false;
         sequence.numComputedTokens = 0;
         sequence.blockTable = null;
-        sequence.numPreemptions++;
         numPreemptions++;
         waiting.add(sequence);
     }

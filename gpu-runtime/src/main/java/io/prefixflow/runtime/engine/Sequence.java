@@ -29,7 +29,7 @@ final class Sequence {
     final EngineRequest request;
     final long arrivalOrder;
     final BlockHash namespace;
-    /** Prompt then generated tokens; capacity for the prompt plus {@code maxTokens}. */
+    /** Prompt then generated tokens; room for the prompt plus {@code maxTokens}, at most a full context. */
     private final int[] tokens;
     private int numTokens;
     /** Tokens whose KV is in the sequence's blocks; meaningful while running. */
@@ -39,14 +39,17 @@ final class Sequence {
     boolean running;
     /** Prompt tokens the prefix cache supplied at the first admission; -1 before it. */
     int numCachedPromptTokens = -1;
-    int numPreemptions;
 
-    Sequence(EngineRequest request, long arrivalOrder, BlockHash namespace) {
+    /**
+     * @param contextLength the model's context: a sequence ends once it holds {@code contextLength + 1}
+     *                      tokens, so no larger {@code max_tokens} needs room
+     */
+    Sequence(EngineRequest request, long arrivalOrder, BlockHash namespace, int contextLength) {
         this.request = request;
         this.arrivalOrder = arrivalOrder;
         this.namespace = namespace;
         int promptLength = request.promptLength();
-        this.tokens = new int[promptLength + request.params().maxTokens()];
+        this.tokens = new int[(int) Math.min((long) promptLength + request.params().maxTokens(), contextLength + 1L)];
         for (int i = 0; i < promptLength; i++) {
             tokens[i] = request.promptToken(i);
         }
@@ -67,10 +70,6 @@ final class Sequence {
 
     int numGeneratedTokens() {
         return numTokens - request.promptLength();
-    }
-
-    int token(int index) {
-        return tokens[index];
     }
 
     /** The backing array: valid up to {@link #numTokens()}; do not modify. */

@@ -47,7 +47,8 @@ public final class Generator {
         int[] table = new int[(context + blockSize - 1) / blockSize];
         int numBlocks = 0;
         OutputText text = new OutputText(model.tokenizer(), params.stopStrings(), promptIds[promptIds.length - 1]);
-        int[] generated = new int[params.maxTokens()];
+        // At most the context's remaining positions plus the token sampled at the last one.
+        int[] generated = new int[Math.min(params.maxTokens(), context - promptIds.length + 1)];
         int numGenerated = 0;
         FinishReason reason = FinishReason.LENGTH;
         try {

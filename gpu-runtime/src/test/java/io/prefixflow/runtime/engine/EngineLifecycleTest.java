@@ -15,7 +15,9 @@ import io.prefixflow.runtime.runner.ForwardBatch;
 import io.prefixflow.runtime.runner.ModelRunner;
 import io.prefixflow.runtime.sampling.SamplingParams;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -108,6 +110,24 @@ class EngineLifecycleTest {
             }
             assertThrows(IllegalStateException.class, () -> engine.submit(EngineRequest.greedy("late", prompt, 4)));
             engine.close();
+        }
+    }
+
+    @Test
+    void aHugeMaxTokensEndsAtTheContextAndTheEngineServesOn() throws Exception {
+        Model noStops = new Model(model.name(), model.config(), model.weights(), model.tokenizer(),
+                Set.of(), null);
+        int[] nearlyFull = new int[EngineTesting.CONTEXT - 5];
+        Arrays.fill(nearlyFull, EngineTesting.FIRST_PLAIN_TOKEN);
+        int[] prompt = EngineTesting.randomTokens(new SplittableRandom(9), 10, model.config().vocabSize());
+        try (CpuModelRunner runner = EngineTesting.runner(model, 64);
+             Engine engine = Engine.start(noStops, runner, SchedulerConfig.DEFAULT)) {
+            EngineResult huge = engine.submit(EngineRequest.greedy("huge", nearlyFull, Integer.MAX_VALUE))
+                    .result().get(30, TimeUnit.SECONDS);
+            assertEquals(FinishReason.LENGTH, huge.finishReason());
+            assertEquals(6, huge.tokenIds().length, "5 free positions plus the token sampled at the last one");
+            EngineResult next = engine.submit(EngineRequest.greedy("next", prompt, 4)).result().get(30, TimeUnit.SECONDS);
+            assertEquals(4, next.tokenIds().length);
         }
     }
 

@@ -16,6 +16,7 @@ import io.prefixflow.runtime.testing.SharedData;
 import io.prefixflow.runtime.tokenizer.DefaultTokenizerFactory;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,5 +107,17 @@ class GeneratorTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> generate(prompt, SamplingParams.greedy(4), new StringBuilder()));
         assertTrue(e.getMessage().contains("512 tokens"), e.getMessage());
+    }
+
+    @Test
+    void aHugeMaxTokensRunsToTheEndOfTheContext() {
+        Model noStops = new Model(model.name(), model.config(), model.weights(), model.tokenizer(), Set.of(), null);
+        int[] prompt = new int[model.config().contextLength() - 5];
+        Arrays.fill(prompt, 400);
+        GenerationResult r = new Generator(noStops, runner, pool, 64).generate(prompt,
+                SamplingParams.greedy(Integer.MAX_VALUE), TokenListener.NONE);
+        assertEquals(FinishReason.LENGTH, r.finishReason());
+        assertEquals(6, r.tokenIds().length, "5 free positions plus the token sampled at the last one");
+        assertEquals(pool.numBlocks(), pool.numFreeBlocks());
     }
 }
