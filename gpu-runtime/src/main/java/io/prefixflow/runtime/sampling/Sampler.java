@@ -14,6 +14,7 @@ import java.util.Arrays;
 public final class Sampler {
     private int[] order = new int[0];
     private float[] probs = new float[0];
+    private long[] keys = new long[0];
 
     /** Greedy: the highest logit, ties to the lowest id (a strict {@code >} scan, as run.c). */
     public static int argmax(float[] logits) {
@@ -74,15 +75,14 @@ public final class Sampler {
     /** Fills {@code order} with candidate ids by descending logit (ties: lower id first); returns how many. */
     private int candidates(float[] logits, int topK, int n) {
         int kept = topK > 0 ? Math.min(topK, n) : n;
-        Integer[] boxed = null;
         if (kept == n) {
-            boxed = new Integer[n];
-            for (int i = 0; i < n; i++) {
-                boxed[i] = i;
+            // One primitive sort of (logit, id) keys: no boxing, same order as comparing logits then ids.
+            for (int id = 0; id < n; id++) {
+                keys[id] = ((long) ~sortableBits(logits[id]) << 32) | id;
             }
-            Arrays.sort(boxed, (a, b) -> logits[a] != logits[b] ? Float.compare(logits[b], logits[a]) : a - b);
+            Arrays.sort(keys, 0, n);
             for (int i = 0; i < n; i++) {
-                order[i] = boxed[i];
+                order[i] = (int) keys[i];
             }
             return n;
         }
@@ -103,10 +103,17 @@ public final class Sampler {
         return size;
     }
 
+    /** Float bits reordered so that signed int comparison follows float comparison ({@code -0.0 == 0.0}). */
+    private static int sortableBits(float value) {
+        int bits = Float.floatToIntBits(value + 0.0f);
+        return bits ^ ((bits >> 31) & 0x7fffffff);
+    }
+
     private void ensureCapacity(int n) {
         if (order.length < n) {
             order = new int[n];
             probs = new float[n];
+            keys = new long[n];
         }
     }
 

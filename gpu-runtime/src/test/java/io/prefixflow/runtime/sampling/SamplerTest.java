@@ -109,4 +109,42 @@ class SamplerTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> new SamplingParams(0f, 1f, 0, 0, 0, List.of())).getMessage().contains("max_tokens"));
     }
+
+    @Property(tries = 200)
+    void withoutTopKTheDrawFollowsLogitOrderWithTiesToTheLowerId(@ForAll long seed,
+                                                               @ForAll @IntRange(min = 0, max = 20) int index) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] logits = new float[64];
+        for (int i = 0; i < logits.length; i++) {
+            // Few distinct values, both signs and both zeros, so ties are common.
+            logits[i] = new float[] {-2f, -0f, 0f, 1.5f, 3f}[random.nextInt(5)];
+        }
+        Integer[] expected = new Integer[logits.length];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = i;
+        }
+        java.util.Arrays.sort(expected,
+                (a, b) -> logits[a] != logits[b] ? Float.compare(logits[b], logits[a]) : a - b);
+        SamplingParams p = params(1f, 1f, 0, seed);
+        int token = new Sampler().sample(logits, p, index);
+        double u = Sampler.uniform(seed, index);
+        double sum = 0;
+        float[] probs = new float[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            // The same arithmetic as the sampler: float weights, their double sum.
+            double weight = Math.exp(logits[expected[i]] - logits[expected[0]]);
+            probs[i] = (float) weight;
+            sum += weight;
+        }
+        double cumulative = 0;
+        int want = expected[expected.length - 1];
+        for (int i = 0; i < logits.length; i++) {
+            cumulative += probs[i];
+            if (u * sum < cumulative) {
+                want = expected[i];
+                break;
+            }
+        }
+        assertEquals(want, token);
+    }
 }
