@@ -9,7 +9,6 @@ import io.prefixflow.operator.config.InferenceSettings;
 import io.prefixflow.operator.config.ModelSpecs;
 import io.prefixflow.operator.prepare.PreparedRequest;
 import io.prefixflow.operator.state.InFlightRequest;
-import io.prefixflow.runtime.cpu.CpuModelRunner;
 import io.prefixflow.runtime.runner.ModelRunner;
 import io.prefixflow.runtime.engine.Engine;
 import io.prefixflow.runtime.engine.EngineRequest;
@@ -111,7 +110,7 @@ public final class InferenceOperator extends AbstractStreamOperator<Completion>
         super.open();
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         model = ModelSpecs.load(settings);
-        int numBlocks = CpuModelRunner.blocksForBudget(model.config(), settings.blockSize(), settings.kvCacheBytes());
+        int numBlocks = settings.backend().blocksForBudget(model.config(), settings.blockSize(), settings.kvCacheBytes());
         runner = settings.backend().open(model.config(), model.weights(), settings.blockSize(), numBlocks,
                 settings.threads(), GpuAssignment.deviceOrdinal(getRuntimeContext().getExternalResourceInfos(
                         GpuAssignment.RESOURCE_NAME), subtask));

@@ -32,6 +32,14 @@ public enum Backend {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** KV blocks of {@code blockSize} tokens that fit in {@code kvCacheBytes} as this backend stores them. */
+    public int blocksForBudget(ModelConfig config, int blockSize, long kvCacheBytes) {
+        return switch (this) {
+            case CPU -> CpuModelRunner.blocksForBudget(config, blockSize, kvCacheBytes);
+            case CUDA -> CudaModelRunner.blocksForBudget(config, blockSize, kvCacheBytes);
+        };
+    }
+
     /**
      * Opens a runner of this backend.
      *

@@ -2,7 +2,6 @@ package io.prefixflow.jobs.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.prefixflow.runtime.cpu.CpuModelRunner;
 import io.prefixflow.runtime.engine.Engine;
 import io.prefixflow.runtime.engine.EngineMetrics;
 import io.prefixflow.runtime.engine.EngineRequest;
@@ -10,6 +9,7 @@ import io.prefixflow.runtime.engine.EngineResult;
 import io.prefixflow.runtime.engine.RequestHandle;
 import io.prefixflow.runtime.engine.SchedulerConfig;
 import io.prefixflow.runtime.model.Model;
+import io.prefixflow.runtime.runner.ModelRunner;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +82,7 @@ final class BenchPrefixCommand implements Callable<Integer> {
         }
         Model model = modelOptions.load();
         int blockSize = modelOptions.blockSize;
-        int numBlocks = CpuModelRunner.blocksForBudget(model.config(), blockSize, kvCacheBytes);
+        int numBlocks = modelOptions.backend().blocksForBudget(model.config(), blockSize, kvCacheBytes);
         List<EngineRequest> workload = workload(model.config().vocabSize());
         PrintWriter err = spec.commandLine().getErr();
         ObjectMapper mapper = new ObjectMapper();
@@ -97,8 +97,7 @@ final class BenchPrefixCommand implements Callable<Integer> {
         report.put("block_size", blockSize);
         report.put("max_batched_tokens", maxBatchedTokens);
         report.put("max_running", maxRunning);
-        try (CpuModelRunner runner = new CpuModelRunner(model.config(), model.weights(), blockSize, numBlocks,
-                modelOptions.threads)) {
+        try (ModelRunner runner = modelOptions.openRunner(model, numBlocks)) {
             err.println("warming up...");
             run(model, runner, true, workload.subList(0, Math.min(2, workload.size())));
             ObjectNode on = run(model, runner, true, workload).toJson(mapper);
@@ -133,7 +132,7 @@ final class BenchPrefixCommand implements Callable<Integer> {
         return requests;
     }
 
-    private Outcome run(Model model, CpuModelRunner runner, boolean prefixCaching, List<EngineRequest> requests) {
+    private Outcome run(Model model, ModelRunner runner, boolean prefixCaching, List<EngineRequest> requests) {
         SchedulerConfig config = new SchedulerConfig(maxBatchedTokens, maxRunning, prefixCaching);
         try (Engine engine = Engine.start(model, runner, config)) {
             long startNanos = System.nanoTime();

@@ -112,8 +112,8 @@ final class GenerateCommand implements Callable<Integer> {
 
     private int generateAll(Model model, List<PromptLine> lines) throws Exception {
         int blockSize = modelOptions.blockSize;
-        PromptsFileGeneration generation = new PromptsFileGeneration(model, blockSize,
-                engineOptions.numBlocks(model.config(), blockSize), modelOptions.threads,
+        PromptsFileGeneration generation = new PromptsFileGeneration(model, modelOptions,
+                engineOptions.numBlocks(modelOptions.backend(), model.config(), blockSize),
                 engineOptions.schedulerConfig());
         long startNanos = System.nanoTime();
         List<EngineResult> results = generation.run(lines);

@@ -43,7 +43,12 @@ final class ModelOptions {
 
     /** Opens the runner of the chosen backend for {@code model} with {@code numBlocks} KV blocks. */
     ModelRunner openRunner(Model model, int numBlocks) {
-        return Backend.parse(backend).open(model.config(), model.weights(), blockSize, numBlocks, threads, device);
+        return backend().open(model.config(), model.weights(), blockSize, numBlocks, threads, device);
+    }
+
+    /** The backend {@code --backend} names. */
+    Backend backend() {
+        return Backend.parse(backend);
     }
 
     Model load() {

@@ -3,7 +3,6 @@ package io.prefixflow.jobs.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.prefixflow.runtime.cpu.CpuModelRunner;
 import io.prefixflow.runtime.engine.Engine;
 import io.prefixflow.runtime.engine.EngineMetrics;
 import io.prefixflow.runtime.engine.EngineRequest;
@@ -11,6 +10,7 @@ import io.prefixflow.runtime.engine.EngineResult;
 import io.prefixflow.runtime.engine.RequestHandle;
 import io.prefixflow.runtime.engine.SchedulerConfig;
 import io.prefixflow.runtime.model.Model;
+import io.prefixflow.runtime.runner.ModelRunner;
 import io.prefixflow.runtime.tokenizer.Tokenizer;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -22,17 +22,16 @@ import java.util.List;
  */
 final class PromptsFileGeneration {
     private final Model model;
-    private final int blockSize;
+    private final ModelOptions modelOptions;
     private final int numBlocks;
-    private final int numThreads;
     private final SchedulerConfig config;
     private EngineMetrics lastMetrics;
 
-    PromptsFileGeneration(Model model, int blockSize, int numBlocks, int numThreads, SchedulerConfig config) {
+    /** @param modelOptions opens the runner on the chosen backend */
+    PromptsFileGeneration(Model model, ModelOptions modelOptions, int numBlocks, SchedulerConfig config) {
         this.model = model;
-        this.blockSize = blockSize;
+        this.modelOptions = modelOptions;
         this.numBlocks = numBlocks;
-        this.numThreads = numThreads;
         this.config = config;
     }
 
@@ -48,8 +47,7 @@ final class PromptsFileGeneration {
             requests.add(new EngineRequest("line-" + line.lineNumber(), ids, line.params(), line.priority(),
                     line.cacheSalt()));
         }
-        try (CpuModelRunner runner = new CpuModelRunner(model.config(), model.weights(), blockSize, numBlocks,
-                numThreads);
+        try (ModelRunner runner = modelOptions.openRunner(model, numBlocks);
              Engine engine = Engine.start(model, runner, config)) {
             List<RequestHandle> handles = new ArrayList<>(requests.size());
             for (EngineRequest request : requests) {

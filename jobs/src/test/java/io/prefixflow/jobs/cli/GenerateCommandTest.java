@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prefixflow.runtime.cuda.CudaProbe;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -112,6 +114,22 @@ class GenerateCommandTest {
         assertTrue(both.err.contains("exactly one of --prompt"), both.err);
         Run neither = run("generate", "--model", model("stories260K.bin"), "--tokenizer", model("tok512.bin"));
         assertTrue(neither.err.contains("exactly one of --prompt"), neither.err);
+    }
+
+    /** Every command that runs a model honours --backend: without a GPU, cuda stops with the reason. */
+    @Test
+    void cudaWithoutAGpuStopsWithTheReasonAndNeverFallsBackToTheCpu() throws Exception {
+        Assumptions.assumeFalse(CudaProbe.isAvailable(), "a GPU is usable here, so cuda would really run");
+        Path file = write("cuda.jsonl", "{\"prompt\": \"Tom\", \"max_tokens\": 2}");
+        Run promptsFile = run("generate", "--model", model("stories260K.bin"), "--tokenizer", model("tok512.bin"),
+                "--prompts-file", file.toString(), "--backend", "cuda");
+        Run benchPrefix = run("bench-prefix", "--model", "dummy:tiny", "--backend", "cuda", "--groups", "1",
+                "--prompts-per-group", "1", "--prefix-tokens", "16", "--suffix-tokens", "1", "--output-tokens", "1");
+        for (Run run : List.of(promptsFile, benchPrefix)) {
+            assertEquals(2, run.exitCode, run.out + run.err);
+            assertTrue(run.err.contains(CudaProbe.reason()), run.err);
+            assertTrue(run.out.isEmpty(), "nothing was served: " + run.out);
+        }
     }
 
     record Run(int exitCode, String out, String err) {}
