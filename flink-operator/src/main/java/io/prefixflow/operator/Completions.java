@@ -19,6 +19,12 @@ public final class Completions {
      * @param subtask      the inference subtask that answered, or {@link #NOT_SERVED}
      */
     public static Completion error(InferenceRequest request, int promptTokens, String message, int subtask) {
+        return unserved(request, promptTokens, FinishReason.ERROR, message, subtask);
+    }
+
+    /** A completion with no text that ends a request before any token: {@code reason} and {@code message}. */
+    public static Completion unserved(InferenceRequest request, int promptTokens, FinishReason reason, String message,
+                                      int subtask) {
         return Completion.newBuilder()
                 .setRequestId(request.getId())
                 .setTenant(request.getTenant())
@@ -26,7 +32,7 @@ public final class Completions {
                 .setPromptTokens(promptTokens)
                 .setCachedPromptTokens(0)
                 .setCompletionTokens(0)
-                .setFinishReason(FinishReason.ERROR)
+                .setFinishReason(reason)
                 .setError(message)
                 .setServedBySubtask(subtask)
                 .build();

@@ -277,16 +277,8 @@ public final class InferenceOperator extends AbstractStreamOperator<Completion>
 
     private Completion abortedPastDeadline(LiveRequest request) {
         InferenceRequest r = request.prepared.getRequest();
-        return Completion.newBuilder()
-                .setRequestId(r.getId())
-                .setTenant(r.getTenant())
-                .setText("")
-                .setPromptTokens(request.prepared.getPromptTokenIds().length)
-                .setCompletionTokens(0)
-                .setFinishReason(FinishReason.ABORTED)
-                .setError("the request's deadline " + r.getDeadline() + " had passed when it reached the engine")
-                .setServedBySubtask(subtask)
-                .build();
+        return Completions.unserved(r, request.prepared.getPromptTokenIds().length, FinishReason.ABORTED,
+                "the request's deadline " + r.getDeadline() + " had passed when it reached the engine", subtask);
     }
 
     private String nextEngineId(PreparedRequest prepared) {
