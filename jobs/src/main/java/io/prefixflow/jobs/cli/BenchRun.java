@@ -155,8 +155,13 @@ final class BenchRun {
                     }
                     BenchRequest r = requests.get(i);
                     sentAtNanos.put(r.id(), System.nanoTime());
+                    // Paced sends cannot wait for each acknowledgement; the first failure ends the run.
                     producer.send(new ProducerRecord<>(topic, r.id().getBytes(StandardCharsets.UTF_8),
-                            codec.encode(toAvro(r))));
+                            codec.encode(toAvro(r))), (metadata, e) -> {
+                                if (e != null) {
+                                    failure.compareAndSet(null, e);
+                                }
+                            });
                     if (i + 1 < requests.size() && arrivalsMs[i + 1] > arrivalsMs[i]) {
                         producer.flush();
                     }

@@ -14,9 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -25,6 +28,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -119,14 +123,33 @@ final class LocalStack implements AutoCloseable {
         return env.executeAsync(name);
     }
 
-    /** Sends {@code requests} to {@code topic}, keyed by id, and flushes. */
-    void produce(String topic, List<InferenceRequest> requests) {
+    /** Sends {@code requests} to {@code topic}, keyed by id; returns once every one is acknowledged. */
+    void produce(String topic, List<InferenceRequest> requests) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(byteProducerProperties(clientProperties()))) {
-            AvroBinary<InferenceRequest> codec = AvroBinary.of(InferenceRequest.class);
-            for (InferenceRequest r : requests) {
-                producer.send(new ProducerRecord<>(topic, r.getId().getBytes(StandardCharsets.UTF_8), codec.encode(r)));
+            sendAll(producer, topic, requests);
+        }
+    }
+
+    /**
+     * Sends {@code requests} as Avro, keyed by id, and waits for each acknowledgement, so a record the
+     * broker refused is an error here rather than a completion that never arrives.
+     */
+    static void sendAll(KafkaProducer<byte[], byte[]> producer, String topic, List<InferenceRequest> requests)
+            throws Exception {
+        AvroBinary<InferenceRequest> codec = AvroBinary.of(InferenceRequest.class);
+        List<Future<RecordMetadata>> sent = new ArrayList<>(requests.size());
+        for (InferenceRequest r : requests) {
+            sent.add(producer.send(new ProducerRecord<>(topic, r.getId().getBytes(StandardCharsets.UTF_8),
+                    codec.encode(r))));
+        }
+        producer.flush();
+        for (Future<RecordMetadata> f : sent) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("sending a request to " + topic + " failed: "
+                        + rootMessage(e.getCause()), e.getCause());
             }
-            producer.flush();
         }
     }
 

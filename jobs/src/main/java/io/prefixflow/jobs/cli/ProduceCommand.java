@@ -1,7 +1,6 @@
 package io.prefixflow.jobs.cli;
 
 import io.prefixflow.connectors.avro.InferenceRequest;
-import io.prefixflow.connectors.serde.AvroBinary;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,12 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -49,20 +44,9 @@ final class ProduceCommand implements Callable<Integer> {
         List<InferenceRequest> requests = read();
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        AvroBinary<InferenceRequest> codec = AvroBinary.of(InferenceRequest.class);
-        List<Future<RecordMetadata>> sent = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            for (InferenceRequest r : requests) {
-                sent.add(producer.send(new ProducerRecord<>(topic, r.getId().getBytes(StandardCharsets.UTF_8),
-                        codec.encode(r))));
-            }
-            producer.flush();
-            for (Future<RecordMetadata> f : sent) {
-                f.get();
-            }
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(LocalStack.byteProducerProperties(props))) {
+            LocalStack.sendAll(producer, topic, requests);
         }
         spec.commandLine().getErr().println("sent " + requests.size() + " requests to " + topic);
         return 0;
