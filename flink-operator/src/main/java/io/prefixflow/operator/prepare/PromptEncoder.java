@@ -71,11 +71,6 @@ public final class PromptEncoder {
         return Arrays.copyOf(ids, n);
     }
 
-    /** Whether the model can render chat messages. */
-    public boolean hasChatTemplate() {
-        return chatTemplate != null;
-    }
-
     private String tokenText(int id) {
         if (id < 0) {
             return "";

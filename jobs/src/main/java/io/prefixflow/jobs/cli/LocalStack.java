@@ -73,10 +73,6 @@ final class LocalStack implements AutoCloseable {
         }
     }
 
-    String bootstrapServers() {
-        return kafka.bootstrapServers();
-    }
-
     /** Client properties for this broker. */
     Properties clientProperties() {
         return kafka.clientProperties();
