@@ -1,6 +1,7 @@
 package io.prefixflow.operator.config;
 
 import io.prefixflow.runtime.runner.Backend;
+import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
@@ -98,8 +99,51 @@ public final class InferenceOptions {
     /** Routing mode. */
     public static final ConfigOption<RoutingMode> ROUTING_MODE = ConfigOptions.key("prefixflow.routing.mode")
             .enumType(RoutingMode.class)
-            .defaultValue(RoutingMode.PREFIX)
-            .withDescription("PREFIX routes by the prefix fingerprint (or cache_key), so shared prefixes meet on"
-                    + " one subtask; ROUND_ROBIN spreads requests evenly over the subtasks in turn, regardless"
-                    + " of the prompt (a baseline for comparisons).");
+            .defaultValue(RoutingMode.CACHE_AWARE)
+            .withDescription("CACHE_AWARE sends a request to the subtask holding the longest prefix of its prompt"
+                    + " unless that subtask is past the balance bound, so a hot prefix spreads over as many"
+                    + " subtasks as its load needs; PREFIX routes by the fixed fingerprint of the first k blocks"
+                    + " (or cache_key), so shared prefixes meet on one subtask however hot; ROUND_ROBIN spreads"
+                    + " requests evenly in turn, regardless of the prompt (a baseline for comparisons).");
+
+    /** Cache-aware: size of each prepare subtask's prefix index. */
+    public static final ConfigOption<Integer> ROUTING_INDEX_CAPACITY = ConfigOptions
+            .key("prefixflow.routing.index-capacity")
+            .intType()
+            .defaultValue(100_000)
+            .withDescription("CACHE_AWARE: most block hashes each prepare subtask remembers the subtasks of"
+                    + " (least recently used out; about 200 bytes each).");
+
+    /** Cache-aware: absolute balance threshold. */
+    public static final ConfigOption<Integer> ROUTING_BALANCE_ABS = ConfigOptions
+            .key("prefixflow.routing.balance-abs-threshold")
+            .intType()
+            .defaultValue(1024)
+            .withDescription("CACHE_AWARE: a subtask is past the balance bound when its outstanding work exceeds"
+                    + " the least loaded subtask's by more than this many tokens AND by more than the relative"
+                    + " threshold; its prefixes then go elsewhere. Summed over prepare subtasks.");
+
+    /** Cache-aware: relative balance threshold. */
+    public static final ConfigOption<Double> ROUTING_BALANCE_REL = ConfigOptions
+            .key("prefixflow.routing.balance-rel-threshold")
+            .doubleType()
+            .defaultValue(1.1)
+            .withDescription("CACHE_AWARE: the relative part of the balance bound, a factor (>= 1) over the least"
+                    + " loaded subtask's outstanding work.");
+
+    /** Cache-aware: how long the load estimate remembers routed work. */
+    public static final ConfigOption<Duration> ROUTING_LOAD_HALF_LIFE = ConfigOptions
+            .key("prefixflow.routing.load-half-life")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(10))
+            .withDescription("CACHE_AWARE: routed work (uncached prompt tokens + max_tokens) counts as outstanding"
+                    + " and decays with this half-life.");
+
+    /** Cache-aware: when an unused replica of a prefix is forgotten. */
+    public static final ConfigOption<Duration> ROUTING_REPLICA_IDLE_TIMEOUT = ConfigOptions
+            .key("prefixflow.routing.replica-idle-timeout")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(60))
+            .withDescription("CACHE_AWARE: a subtask that has not been sent a prefix for this long stops"
+                    + " counting as holding it, so a prefix that cooled down loses its extra replicas.");
 }

@@ -21,15 +21,14 @@ import org.apache.flink.configuration.ReadableConfig;
  * @param maxRunning          {@link InferenceOptions#MAX_RUNNING}
  * @param prefixCaching       {@link InferenceOptions#PREFIX_CACHING}
  * @param maxInFlight         {@link InferenceOptions#MAX_IN_FLIGHT}
- * @param routingPrefixBlocks {@link InferenceOptions#ROUTING_PREFIX_BLOCKS}
- * @param routingMode         {@link InferenceOptions#ROUTING_MODE}
+ * @param routing             the {@code prefixflow.routing.*} options
  * @param remote              the remote backend's settings when {@link RemoteOptions#SERVING_BACKEND} is
  *                            {@link ServingBackend#OPENAI}, else null (the engine serves)
  */
 public record InferenceSettings(String model, String tokenizer, Integer contextLength, Backend backend,
                                 int threads, long kvCacheBytes, int blockSize, int maxBatchedTokens,
-                                int maxRunning, boolean prefixCaching, int maxInFlight, int routingPrefixBlocks,
-                                RoutingMode routingMode, RemoteSettings remote)
+                                int maxRunning, boolean prefixCaching, int maxInFlight, RoutingSettings routing,
+                                RemoteSettings remote)
         implements Serializable {
     public InferenceSettings {
         if (model == null || model.isBlank()) {
@@ -47,9 +46,8 @@ public record InferenceSettings(String model, String tokenizer, Integer contextL
         atLeast(InferenceOptions.MAX_BATCHED_TOKENS, maxBatchedTokens, 1);
         atLeast(InferenceOptions.MAX_RUNNING, maxRunning, 1);
         atLeast(InferenceOptions.MAX_IN_FLIGHT, maxInFlight, 1);
-        atLeast(InferenceOptions.ROUTING_PREFIX_BLOCKS, routingPrefixBlocks, 1);
-        if (routingMode == null) {
-            throw new IllegalArgumentException(InferenceOptions.ROUTING_MODE.key() + " must be set");
+        if (routing == null) {
+            throw new IllegalArgumentException("the prefixflow.routing.* settings must be given");
         }
     }
 
@@ -67,8 +65,7 @@ public record InferenceSettings(String model, String tokenizer, Integer contextL
                 config.get(InferenceOptions.MAX_RUNNING),
                 config.get(InferenceOptions.PREFIX_CACHING),
                 config.get(InferenceOptions.MAX_IN_FLIGHT),
-                config.get(InferenceOptions.ROUTING_PREFIX_BLOCKS),
-                config.get(InferenceOptions.ROUTING_MODE),
+                RoutingSettings.from(config),
                 RemoteSettings.from(config));
     }
 

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -34,8 +35,10 @@ import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.function.ThrowingRunnable;
 
 /**
- * Serves prepared requests on one inference engine per subtask. Keyed by routing key upstream, so prompts
- * that share a prefix meet here and find it in this engine's prefix cache.
+ * Serves prepared requests on one inference engine per subtask. The prepare stage's router chose this subtask
+ * for each request (keyed by that subtask's key), mostly because its prefix cache holds the prompt's prefix.
+ * Besides the engine's metrics it counts what it was routed ({@code prefixflow.routedRequests},
+ * {@code prefixflow.routedPromptTokens}).
  *
  * <pre>
  *   mailbox thread                                   engine thread
@@ -83,6 +86,8 @@ public final class InferenceOperator extends AbstractStreamOperator<Completion>
     private transient volatile int numLive;
     private transient long nextSequence;
     private transient int subtask;
+    private transient Counter routedRequests;
+    private transient Counter routedPromptTokens;
     private transient volatile boolean closing;
 
     InferenceOperator(StreamOperatorParameters<Completion> parameters, InferenceSettings settings,
@@ -117,6 +122,8 @@ public final class InferenceOperator extends AbstractStreamOperator<Completion>
         engine = Engine.start(model, runner, settings.schedulerConfig());
         live = new LinkedHashMap<>();
         EngineMetricGauges.register(getMetricGroup(), engine, () -> numLive);
+        routedRequests = getMetricGroup().addGroup("prefixflow").counter("routedRequests");
+        routedPromptTokens = getMetricGroup().addGroup("prefixflow").counter("routedPromptTokens");
         for (InFlightRequest request : restored) {
             start(new LiveRequest(request, nextEngineId(request.getPrepared())));
         }
@@ -129,6 +136,8 @@ public final class InferenceOperator extends AbstractStreamOperator<Completion>
             mailbox.yield();
         }
         PreparedRequest prepared = element.getValue();
+        routedRequests.inc();
+        routedPromptTokens.inc(prepared.getPromptTokenIds().length);
         start(new LiveRequest(prepared, nextEngineId(prepared)));
     }
 

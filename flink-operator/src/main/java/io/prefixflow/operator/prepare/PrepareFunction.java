@@ -8,9 +8,18 @@ import io.prefixflow.operator.Completions;
 import io.prefixflow.operator.config.InferenceSettings;
 import io.prefixflow.operator.config.ModelSpecs;
 import io.prefixflow.operator.config.RoutingMode;
+import io.prefixflow.operator.routing.RouteRequest;
+import io.prefixflow.operator.routing.Router;
+import io.prefixflow.operator.routing.RoutingDecision;
+import io.prefixflow.operator.routing.RoutingReason;
+import io.prefixflow.operator.routing.SubtaskKeys;
 import io.prefixflow.runtime.model.Model;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -18,9 +27,12 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The validate + tokenize + fingerprint stage: renders chat messages with the model's chat template,
- * tokenizes, checks the prompt fits the model's context and computes the routing key ({@link RoutingKeys}, or
- * {@link RoundRobinKeys} under {@link RoutingMode#ROUND_ROBIN}; the inference operator must have this stage's
- * parallelism).
+ * tokenizes, checks the prompt fits the model's context and picks the inference subtask with the
+ * {@link Router} of the configured {@link RoutingMode}; the request carries that subtask's {@link SubtaskKeys key}
+ * (the inference operator must have this stage's parallelism and max parallelism, as the job builds them).
+ * Each decision is counted in the metric group {@code prefixflow.routing} by reason ({@code prefixHit},
+ * {@code overload}, {@code cold}, {@code fingerprint}, {@code roundRobin}), with the prompt tokens the router
+ * expected to be cached ({@code expectedCachedTokens}).
  *
  * <p>Requests reach it decoded and validated (the connectors dead-letter bytes that do not decode and
  * invalid fields). What can only be judged against the model is answered here, on the side output
@@ -41,7 +53,10 @@ public final class PrepareFunction extends ProcessFunction<InferenceRequest, Pre
     private final InferenceSettings settings;
     private transient PromptEncoder encoder;
     private transient Model model;
-    private transient RoundRobinKeys roundRobin;
+    private transient Router router;
+    private transient SubtaskKeys subtaskKeys;
+    private transient Map<RoutingReason, Counter> decisions;
+    private transient Counter expectedCachedTokens;
 
     public PrepareFunction(InferenceSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -51,11 +66,18 @@ public final class PrepareFunction extends ProcessFunction<InferenceRequest, Pre
     public void open(OpenContext openContext) {
         model = ModelSpecs.load(settings);
         encoder = new PromptEncoder(model, ControlTokens.of(settings.model()));
-        if (settings.routingMode() == RoutingMode.ROUND_ROBIN) {
-            var task = getRuntimeContext().getTaskInfo();
-            roundRobin = new RoundRobinKeys(task.getNumberOfParallelSubtasks(), task.getMaxNumberOfParallelSubtasks(),
-                    task.getIndexOfThisSubtask());
+        var task = getRuntimeContext().getTaskInfo();
+        int parallelism = task.getNumberOfParallelSubtasks();
+        int maxParallelism = task.getMaxNumberOfParallelSubtasks();
+        subtaskKeys = new SubtaskKeys(parallelism, maxParallelism);
+        router = settings.routing().newRouter(parallelism, maxParallelism, parallelism, task.getIndexOfThisSubtask(),
+                settings.blockSize());
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("prefixflow").addGroup("routing");
+        decisions = new EnumMap<>(RoutingReason.class);
+        for (RoutingReason reason : RoutingReason.values()) {
+            decisions.put(reason, group.counter(reason.metricName()));
         }
+        expectedCachedTokens = group.counter("expectedCachedTokens");
     }
 
     @Override
@@ -85,13 +107,12 @@ public final class PrepareFunction extends ProcessFunction<InferenceRequest, Pre
                     Completions.NOT_SERVED));
             return;
         }
-        if (roundRobin != null) {
-            out.collect(new PreparedRequest(request, tokens, roundRobin.next(), System.currentTimeMillis()));
-            return;
-        }
         BlockHash namespace = BlockHasher.namespace(model.name(), request.getTenant());
-        String key = RoutingKeys.routingKey(request.getCacheKey(), tokens, settings.blockSize(),
-                settings.routingPrefixBlocks(), namespace);
-        out.collect(new PreparedRequest(request, tokens, key, System.currentTimeMillis()));
+        long nowMs = System.currentTimeMillis();
+        RoutingDecision decision = router.route(
+                new RouteRequest(request.getCacheKey(), tokens, request.getMaxTokens(), namespace), nowMs);
+        decisions.get(decision.reason()).inc();
+        expectedCachedTokens.inc(decision.matchedPromptTokens());
+        out.collect(new PreparedRequest(request, tokens, subtaskKeys.keyOf(decision.subtask()), nowMs));
     }
 }

@@ -14,8 +14,9 @@ class InferenceSettingsTest {
         InferenceSettings s = InferenceSettings.from(new Configuration());
         assertEquals(ModelSpecs.BUILTIN_STORIES, s.model());
         assertEquals(16, s.blockSize());
-        assertEquals(4, s.routingPrefixBlocks());
-        assertEquals(RoutingMode.PREFIX, s.routingMode());
+        assertEquals(4, s.routing().prefixBlocks());
+        assertEquals(RoutingMode.CACHE_AWARE, s.routing().mode());
+        assertEquals(100_000, s.routing().indexCapacity());
         assertEquals(256L << 20, s.kvCacheBytes());
         assertEquals(512, ModelSpecs.load(s).config().contextLength());
     }
@@ -29,6 +30,10 @@ class InferenceSettingsTest {
         Configuration cuda = new Configuration();
         cuda.set(InferenceOptions.BACKEND, Backend.CUDA);
         assertEquals(Backend.CUDA, InferenceSettings.from(cuda).backend());
+        Configuration rel = new Configuration();
+        rel.set(InferenceOptions.ROUTING_BALANCE_REL, 0.5);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> InferenceSettings.from(rel))
+                .getMessage().startsWith("prefixflow.routing.balance-rel-threshold must be a finite factor >= 1"));
         Configuration builtin = new Configuration();
         builtin.set(InferenceOptions.MODEL, "builtin:nope");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelSpecs.load(InferenceSettings.from(builtin)))

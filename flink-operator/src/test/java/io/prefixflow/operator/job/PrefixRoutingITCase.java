@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prefixflow.connectors.avro.Completion;
 import io.prefixflow.connectors.avro.InferenceRequest;
+import io.prefixflow.operator.config.InferenceOptions;
 import io.prefixflow.operator.config.InferenceSettings;
+import io.prefixflow.operator.config.RoutingMode;
 import io.prefixflow.operator.testing.EmbeddedKafkaExtension;
 import io.prefixflow.operator.testing.KafkaJobTesting;
 import io.prefixflow.operator.testing.TestRequests;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * At parallelism 2: questions over one shared document are served by one subtask and find the document in
+ * PREFIX routing at parallelism 2: questions over one shared document are served by one subtask and find the document in
  * its prefix cache; different documents spread over both subtasks; a cache_key routes unrelated prompts
  * together.
  */
@@ -62,6 +64,7 @@ class PrefixRoutingITCase {
         KafkaJobTesting.produce(KAFKA.kafka(), "prompts", requests);
 
         Configuration conf = KafkaJobTesting.jobConfig(KAFKA.kafka(), checkpoints, "prompts", "completions", "dead", null);
+        conf.set(InferenceOptions.ROUTING_MODE, RoutingMode.PREFIX);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         KafkaInferenceJob.addTo(env, KafkaJobSettings.from(conf), InferenceSettings.from(conf));

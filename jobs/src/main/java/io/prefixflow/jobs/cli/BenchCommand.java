@@ -111,7 +111,8 @@ final class BenchCommand implements Callable<Integer> {
     List<String> sweepRates;
 
     @Option(names = "--compare", paramLabel = "routing,prefix-cache", split = ",",
-            description = "Run every combination: routing = prefix vs round-robin, prefix-cache = on vs off.")
+            description = "Run every combination: routing = cache-aware vs prefix vs round-robin, prefix-cache = on vs"
+                    + " off.")
     List<String> compare = new ArrayList<>();
 
     @Option(names = "--parallelism", paramLabel = "N", description = "Inference subtasks (default 2).")
@@ -158,7 +159,7 @@ final class BenchCommand implements Callable<Integer> {
     /** One run's variant: routing and prefix caching, and the request rate. */
     record Variant(RoutingMode routing, boolean prefixCache, double ratePerS) {
         String name() {
-            return (routing == RoutingMode.PREFIX ? "prefix" : "round-robin") + "-routing_cache-"
+            return routing.cliName() + "-routing_cache-"
                     + (prefixCache ? "on" : "off") + "_rate-" + rateText(ratePerS);
         }
     }
@@ -171,10 +172,10 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--parallelism must be >= 1, got " + parallelism);
         }
         Slo objectives = slo == null ? Slo.NONE : Slo.parse(slo);
-        List<Variant> variants = variants();
         Configuration base = new Configuration();
         inference.applyTo(base);
         InferenceSettings settings = InferenceSettings.from(base);
+        List<Variant> variants = variants(settings.routing().mode());
         if (settings.isRemote()) {
             if (!compare.isEmpty()) {
                 throw new IllegalArgumentException("--compare routing,prefix-cache compares the in-operator engine's"
@@ -266,7 +267,7 @@ final class BenchCommand implements Callable<Integer> {
         long peak = bootstrapServers == null ? KvBlocksReporter.sumOfPeaks() : -1;
         Map<String, Object> config = new LinkedHashMap<>(workloadConfig);
         if (!inference.isOpenAi()) {
-            config.put("routing", v.routing().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            config.put("routing", v.routing().cliName());
             config.put("prefix_cache", v.prefixCache());
         }
         config.put("request_rate", rateText(v.ratePerS()));
@@ -286,7 +287,7 @@ final class BenchCommand implements Callable<Integer> {
         return new RunResult(name, config, metrics, inference.isOpenAi() ? -1 : peak);
     }
 
-    private List<Variant> variants() {
+    private List<Variant> variants(RoutingMode defaultRouting) {
         boolean routing = false;
         boolean cache = false;
         for (String c : compare) {
@@ -300,11 +301,10 @@ final class BenchCommand implements Callable<Integer> {
         for (String r : sweepRates == null ? List.of(requestRate) : sweepRates) {
             rates.add(parseRate(sweepRates == null ? "--request-rate" : "--sweep-rate", r));
         }
-        RoutingMode defaultRouting = InferenceOptions.ROUTING_MODE.defaultValue();
         boolean defaultCache = !inference.noPrefixCache;
         List<Variant> out = new ArrayList<>();
         for (double rate : rates) {
-            for (RoutingMode m : routing ? List.of(RoutingMode.PREFIX, RoutingMode.ROUND_ROBIN) : List.of(defaultRouting)) {
+            for (RoutingMode m : routing ? List.of(RoutingMode.values()) : List.of(defaultRouting)) {
                 for (boolean on : cache ? List.of(true, false) : List.of(defaultCache)) {
                     out.add(new Variant(m, on, rate));
                 }

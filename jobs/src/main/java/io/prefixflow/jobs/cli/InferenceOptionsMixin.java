@@ -1,6 +1,7 @@
 package io.prefixflow.jobs.cli;
 
 import io.prefixflow.operator.config.InferenceOptions;
+import io.prefixflow.operator.config.RoutingMode;
 import io.prefixflow.operator.config.RemoteOptions;
 import io.prefixflow.operator.config.ServingBackend;
 import io.prefixflow.runtime.runner.Backend;
@@ -41,8 +42,13 @@ final class InferenceOptionsMixin {
             description = "Most requests per operator subtask before backpressure (default 128).")
     Integer maxInFlight;
 
+    @Option(names = "--routing", paramLabel = "cache-aware|prefix|round-robin",
+            description = "How requests are spread over the inference subtasks (default cache-aware; the other"
+                    + " prefixflow.routing.* options with -D).")
+    String routing;
+
     @Option(names = "--routing-prefix-blocks", paramLabel = "K",
-            description = "Route by the hash of the first K full KV blocks (default 4).")
+            description = "prefix routing: route by the hash of the first K full KV blocks (default 4).")
     Integer routingPrefixBlocks;
 
     @Option(names = "--no-prefix-cache", description = "Do not cache or reuse shared prompt prefixes.")
@@ -80,6 +86,9 @@ final class InferenceOptionsMixin {
         setIf(conf, InferenceOptions.MAX_RUNNING, maxRunning);
         setIf(conf, InferenceOptions.MAX_IN_FLIGHT, maxInFlight);
         setIf(conf, InferenceOptions.ROUTING_PREFIX_BLOCKS, routingPrefixBlocks);
+        if (routing != null) {
+            conf.set(InferenceOptions.ROUTING_MODE, parseRouting(routing));
+        }
         if (noPrefixCache) {
             conf.set(InferenceOptions.PREFIX_CACHING, false);
         }
@@ -114,6 +123,17 @@ final class InferenceOptionsMixin {
                 throw new IllegalArgumentException("--backend " + backend + ": expected cpu, cuda or openai", e);
             }
         }
+    }
+
+    /** {@code cache-aware}, {@code prefix} or {@code round-robin} (any case, {@code _} or {@code -}). */
+    static RoutingMode parseRouting(String text) {
+        String name = text.strip().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        for (RoutingMode mode : RoutingMode.values()) {
+            if (mode.name().equals(name)) {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException("--routing " + text + ": expected cache-aware, prefix or round-robin");
     }
 
     private static MemorySize parseSize(String text) {

@@ -27,7 +27,7 @@ class BenchCommandITCase {
         ObjectMapper json = new ObjectMapper();
         JsonNode summary = json.readTree(dir.resolve("summary.json").toFile());
         assertEquals(2, summary.get("runs").size());
-        for (String name : new String[] {"prefix-routing_cache-on_rate-50", "prefix-routing_cache-off_rate-50"}) {
+        for (String name : new String[] {"cache-aware-routing_cache-on_rate-50", "cache-aware-routing_cache-off_rate-50"}) {
             JsonNode r = json.readTree(dir.resolve("runs").resolve(name + ".json").toFile());
             assertEquals(6, r.get("metrics").get("completed").asInt(), r.toString());
             assertTrue(r.get("metrics").get("request_throughput").asDouble() > 0, r.toString());

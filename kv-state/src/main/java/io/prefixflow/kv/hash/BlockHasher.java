@@ -46,6 +46,8 @@ public final class BlockHasher {
 
     /** First word of a namespace hash's input (ASCII {@code "NSPC"}), so it is never a block's input. */
     private static final int NAMESPACE_TAG = 0x4e535043;
+    /** First word of a key hash's input (ASCII {@code "KEYS"}). */
+    private static final int KEY_TAG = 0x4b455953;
     private static final long MURMUR_SEED = 0;
 
     private BlockHasher() {
@@ -91,18 +93,46 @@ public final class BlockHasher {
      * With block size 16, 200 tokens give 12 hashes.
      */
     public static List<BlockHash> hashFullBlocks(int[] tokenIds, int blockSize, BlockHash namespace) {
+        return hashFullBlocks(tokenIds, blockSize, namespace, ROOT_PARENT);
+    }
+
+    /**
+     * Hashes of all full blocks of {@code tokenIds}, chained from {@code root} instead of
+     * {@link #ROOT_PARENT}: with the root from {@link #hashKey} they form a chain that belongs to one
+     * conversation or document. NOTE: such hashes are for routing only; the prefix cache always chains from
+     * {@link #ROOT_PARENT}.
+     */
+    public static List<BlockHash> hashFullBlocks(int[] tokenIds, int blockSize, BlockHash namespace,
+                                                 BlockHash root) {
         Objects.requireNonNull(tokenIds, "tokenIds");
         Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(root, "root");
         requirePositiveBlockSize(blockSize);
         int numFullBlocks = tokenIds.length / blockSize;
         List<BlockHash> hashes = new ArrayList<>(numFullBlocks);
         Murmur3x64x128 murmur = new Murmur3x64x128(MURMUR_SEED);
-        BlockHash parent = ROOT_PARENT;
+        BlockHash parent = root;
         for (int block = 0; block < numFullBlocks; block++) {
             parent = hashBlock(murmur, parent, tokenIds, block * blockSize, blockSize, namespace);
             hashes.add(parent);
         }
         return hashes;
+    }
+
+    /**
+     * The hash of a key such as a request's {@code cache_key}, in a namespace: input {@link #KEY_TAG}, the
+     * namespace, then the key's UTF-16 code units as {@link #namespace} puts strings. It never equals a
+     * block's hash input, since the tag word comes where a block's parent would.
+     */
+    public static BlockHash hashKey(String key, BlockHash namespace) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(namespace, "namespace");
+        Murmur3x64x128 murmur = new Murmur3x64x128(MURMUR_SEED);
+        murmur.putInt(KEY_TAG);
+        murmur.putLong(namespace.hi());
+        murmur.putLong(namespace.lo());
+        putString(murmur, key);
+        return murmur.finish();
     }
 
     private static BlockHash hashBlock(

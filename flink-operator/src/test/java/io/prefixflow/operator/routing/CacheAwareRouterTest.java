@@ -1,0 +1,148 @@
+package io.prefixflow.operator.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prefixflow.kv.hash.BlockHash;
+import io.prefixflow.kv.hash.BlockHasher;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Placement decisions of {@link CacheAwareRouter} on the traffic shapes it exists for. */
+class CacheAwareRouterTest {
+    private static final int BLOCK = 16;
+    private static final BlockHash NS = BlockHasher.namespace("model", "");
+    private static final CacheAwareConfig CONFIG = new CacheAwareConfig(100_000, 1024, 1.1, 10_000, 60_000);
+
+    /** A 256-token system prompt, then a unique 32-token question. */
+    private static RouteRequest behindSystemPrompt(int system, int i, int maxTokens) {
+        int[] tokens = new int[256 + 32];
+        for (int t = 0; t < 256; t++) {
+            tokens[t] = system * 10_000 + t;
+        }
+        for (int t = 256; t < tokens.length; t++) {
+            tokens[t] = 1_000_000 + i * 64 + t;
+        }
+        return new RouteRequest(null, tokens, maxTokens, NS);
+    }
+
+    @Test
+    void oneHotSystemPromptSpreadsOverEverySubtaskButStaysCached() {
+        int p = 4;
+        CacheAwareRouter router = new CacheAwareRouter(CONFIG, p, 1, BLOCK);
+        int[] perSubtask = new int[p];
+        Map<RoutingReason, Integer> reasons = new HashMap<>();
+        for (int i = 0; i < 400; i++) {
+            RoutingDecision d = router.route(behindSystemPrompt(0, i, 16), 0);
+            perSubtask[d.subtask()]++;
+            reasons.merge(d.reason(), 1, Integer::sum);
+        }
+        for (int s = 0; s < p; s++) {
+            assertThat(perSubtask[s]).as("requests on subtask %d", s).isBetween(80, 120);
+        }
+        assertThat(reasons.get(RoutingReason.COLD)).isEqualTo(1);
+        assertThat(reasons.get(RoutingReason.OVERLOAD)).as("one spill per extra replica").isEqualTo(p - 1);
+        assertThat(reasons.get(RoutingReason.PREFIX_HIT)).isEqualTo(400 - p);
+    }
+
+    @Test
+    void aLightlyLoadedPrefixStaysOnOneSubtask() {
+        CacheAwareRouter router = new CacheAwareRouter(CONFIG, 8, 1, BLOCK);
+        Set<Integer> used = new HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            // one request every 5 s: the estimate decays long before the next arrives
+            used.add(router.route(behindSystemPrompt(1, i, 16), i * 5_000L).subtask());
+        }
+        assertThat(used).hasSize(1);
+    }
+
+    @Test
+    void aCooledPrefixLosesItsExtraReplicas() {
+        int p = 4;
+        CacheAwareRouter router = new CacheAwareRouter(CONFIG, p, 1, BLOCK);
+        for (int i = 0; i < 200; i++) {
+            router.route(behindSystemPrompt(2, i, 16), 0);
+        }
+        BlockHash systemPromptEnd = BlockHasher.hashFullBlocks(behindSystemPrompt(2, 0, 16).promptTokens(), BLOCK, NS)
+                .get(15);
+        assertThat(router.replicasOf(systemPromptEnd)).as("hot: replicated").isEqualTo(p);
+        Set<Integer> coolSubtasks = new HashSet<>();
+        long now = 0;
+        for (int i = 0; i < 40; i++) {
+            now += 5_000;
+            RoutingDecision d = router.route(behindSystemPrompt(2, 1000 + i, 16), now);
+            assertThat(d.reason()).isEqualTo(RoutingReason.PREFIX_HIT);
+            if (now > 120_000) {
+                coolSubtasks.add(d.subtask());
+            }
+        }
+        assertThat(coolSubtasks).as("cool: one replica serves it").hasSize(1);
+        assertThat(router.replicasOf(systemPromptEnd)).as("idle replicas forgotten").isEqualTo(1);
+    }
+
+    @Test
+    void aCacheKeyKeepsAGrowingConversationOnItsSubtask() {
+        CacheAwareRouter router = new CacheAwareRouter(CONFIG, 8, 1, BLOCK);
+        Map<String, Integer> home = new HashMap<>();
+        int[][] history = new int[6][0];
+        for (int turn = 0; turn < 10; turn++) {
+            for (int c = 0; c < history.length; c++) {
+                int[] next = java.util.Arrays.copyOf(history[c], history[c].length + 40);
+                for (int t = history[c].length; t < next.length; t++) {
+                    next[t] = c * 100_000 + turn * 1000 + t;
+                }
+                history[c] = next;
+                RoutingDecision d = router.route(new RouteRequest("conversation-" + c, next, 40, NS),
+                        turn * 2_000L);
+                Integer previous = home.putIfAbsent("conversation-" + c, d.subtask());
+                if (previous != null) {
+                    assertThat(d.subtask()).as("conversation %d, turn %d", c, turn).isEqualTo(previous);
+                    assertThat(d.reason()).isEqualTo(RoutingReason.PREFIX_HIT);
+                    assertThat(d.matchedPromptTokens()).isGreaterThan(next.length - 40 - BLOCK - 1);
+                }
+            }
+        }
+    }
+
+    @Test
+    void independentRoutersPlaceColdPromptsAlike() {
+        CacheAwareRouter a = new CacheAwareRouter(CONFIG, 16, 2, BLOCK);
+        CacheAwareRouter b = new CacheAwareRouter(CONFIG, 16, 2, BLOCK);
+        Set<Integer> spread = new HashSet<>();
+        for (int doc = 0; doc < 64; doc++) {
+            RoutingDecision da = a.route(behindSystemPrompt(100 + doc, 0, 0), 0);
+            RoutingDecision db = b.route(behindSystemPrompt(100 + doc, 1, 0), 0);
+            assertThat(da.reason()).isEqualTo(RoutingReason.COLD);
+            assertThat(db.subtask()).as("document %d", doc).isEqualTo(da.subtask());
+            spread.add(da.subtask());
+        }
+        assertThat(spread.size()).as("64 cold documents over 16 subtasks").isGreaterThanOrEqualTo(12);
+    }
+
+    @Test
+    void tenantsShareNoEntries() {
+        CacheAwareRouter router = new CacheAwareRouter(CONFIG, 4, 1, BLOCK);
+        RouteRequest mine = behindSystemPrompt(3, 0, 8);
+        router.route(mine, 0);
+        RouteRequest theirs = new RouteRequest(null, mine.promptTokens(), 8, BlockHasher.namespace("model", "b"));
+        RoutingDecision d = router.route(theirs, 0);
+        assertThat(d.reason()).isEqualTo(RoutingReason.COLD);
+        assertThat(d.matchedPromptTokens()).isZero();
+    }
+
+    @Test
+    void chainsMatchTheEnginesBlockHashes() {
+        RouteRequest r = behindSystemPrompt(4, 0, 8);
+        RoutingChain chain = RoutingChain.of(r, BLOCK);
+        assertThat(chain.hashes()).isEqualTo(BlockHasher.hashFullBlocks(r.promptTokens(), BLOCK, NS));
+        assertThat(chain.cachedPromptTokens(18)).as("all 18 blocks held, last token recomputed").isEqualTo(272);
+        RoutingChain keyed = RoutingChain.of(new RouteRequest("doc", r.promptTokens(), 8, NS), BLOCK);
+        assertThat(keyed.hashes()).hasSize(19);
+        assertThat(keyed.hashes().get(0)).isEqualTo(BlockHasher.hashKey("doc", NS));
+        assertThat(keyed.cachedPromptTokens(1)).isZero();
+        assertThat(List.copyOf(keyed.hashes()).subList(1, 19)).doesNotContainAnyElementsOf(chain.hashes());
+    }
+}
