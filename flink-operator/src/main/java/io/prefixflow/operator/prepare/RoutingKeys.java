@@ -5,7 +5,8 @@ import io.prefixflow.kv.hash.BlockHasher;
 import java.util.Arrays;
 
 /**
- * The key a request is routed by: its {@code cache_key} when it gives one, otherwise the prefix
+ * The fingerprint {@code PREFIX} routing places a request by
+ * ({@link io.prefixflow.operator.routing.FingerprintRouter}): its {@code cache_key} when it gives one, otherwise the prefix
  * fingerprint, 32 hex digits of the chained block hash ({@link BlockHasher}) of its first {@code k} full
  * KV blocks, in the namespace of the model and the tenant, so that the fingerprint is exactly the engine's
  * prefix-cache hash of block {@code k - 1}. A prompt with fewer full blocks uses those it has; one with

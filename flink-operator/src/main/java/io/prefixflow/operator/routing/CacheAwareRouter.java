@@ -11,10 +11,15 @@ import java.util.Objects;
  *   bound      = max(min + absThreshold / numRouters, relThreshold * min)       (SGLang's two thresholds)
  *   eligible   = subtasks with load &lt;= bound                                  (never empty: min is eligible)
  *   depth(s)   = leading entries of the request's {@link RoutingChain} that s holds ({@link PrefixIndex})
+ *   d          = the largest depth(s) of an eligible s
  *   anchor     = the deepest matched chain entry, or the chain's anchor when nothing matched
- *   choice     = the eligible s with the largest depth(s); ties by the highest rendezvous score
- *                score(anchor, s)
+ *   d &gt; 0:    among eligible s with depth(s) = d, the least max(load(s), absThreshold / numRouters);
+ *              ties by the highest rendezvous score score(anchor, s)
+ *   d = 0:     among all eligible s, the highest score(anchor, s)     (bounded-load consistent hashing)
  * </pre>
+ * NOTE: among the replicas of a prefix a load under the absolute threshold counts as idle. So a prefix whose
+ * traffic stays under it is sent to its best-scoring replica only (the others go idle and are forgotten), and
+ * a hot one is spread evenly over its replicas instead of filling the best-scoring one up to the bound.
  * A chosen subtask with depth 0 means every holder was past the bound ({@link RoutingReason#OVERLOAD}) or
  * there was none ({@link RoutingReason#COLD}); it then holds the prefix too. So a hot prefix gains replicas
  * exactly while its holders are past the bound; one that cools is sent to its best-scoring replica only, and the
@@ -64,17 +69,25 @@ public final class CacheAwareRouter implements Router {
         double bound = bound();
         long anchor = deepest > 0 ? mix(chain.hashes().get(deepest - 1).hi(), chain.hashes().get(deepest - 1).lo())
                 : mix(chain.anchor().hi(), chain.anchor().lo());
+        int bestDepth = 0;
+        for (int s = 0; s < depth.length; s++) {
+            if (loads.load(s) <= bound) {
+                bestDepth = Math.max(bestDepth, depth[s]);
+            }
+        }
         int best = -1;
-        int bestDepth = -1;
+        double bestLoad = 0;
         long bestScore = 0;
         for (int s = 0; s < depth.length; s++) {
-            if (loads.load(s) > bound) {
+            if (loads.load(s) > bound || depth[s] != bestDepth) {
                 continue;
             }
+            // among holders: the least loaded, counting loads under the absolute threshold as idle
+            double load = bestDepth > 0 ? Math.max(loads.load(s), absPerRouterTokens) : 0;
             long score = score(anchor, s);
-            if (depth[s] > bestDepth || (depth[s] == bestDepth && score > bestScore)) {
+            if (best < 0 || load < bestLoad || (load == bestLoad && score > bestScore)) {
                 best = s;
-                bestDepth = depth[s];
+                bestLoad = load;
                 bestScore = score;
             }
         }

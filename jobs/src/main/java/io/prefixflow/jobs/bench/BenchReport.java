@@ -48,13 +48,15 @@ public final class BenchReport {
 
     /** A plain-text table of the main numbers. */
     public static String table(List<RunResult> results) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-44s %9s %10s %9s %9s %9s %9s %7s %7s%n",
-                "run", "req/s", "out tok/s", "ttft p50", "ttft p99", "tpot p50", "e2e p99", "hit", "kv peak"));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-44s %9s %10s %9s %9s %9s %9s %7s %7s %8s%n",
+                "run", "req/s", "out tok/s", "ttft p50", "ttft p99", "tpot p50", "e2e p99", "hit", "kv peak",
+                "max/mean"));
         for (RunResult r : results) {
             RunMetrics m = r.metrics();
-            b.append(String.format(Locale.ROOT, "%-44s %9.3f %10.1f %9.0f %9.0f %9.1f %9.0f %7.3f %7d%n", r.name(),
-                    m.requestThroughput(), m.outputTokenThroughput(), m.ttftMs().p50(), m.ttftMs().p99(),
-                    m.tpotMs().p50(), m.e2eLatencyMs().p99(), m.prefixCacheHitRate(), r.peakKvBlocks()));
+            b.append(String.format(Locale.ROOT, "%-44s %9.3f %10.1f %9.0f %9.0f %9.1f %9.0f %7.3f %7d %8.2f%n",
+                    r.name(), m.requestThroughput(), m.outputTokenThroughput(), m.ttftMs().p50(), m.ttftMs().p99(),
+                    m.tpotMs().p50(), m.e2eLatencyMs().p99(), m.prefixCacheHitRate(), r.peakKvBlocks(),
+                    m.maxMeanRequests()));
         }
         return b.toString();
     }

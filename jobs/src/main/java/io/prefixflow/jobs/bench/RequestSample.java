@@ -13,9 +13,11 @@ import java.util.List;
  * @param e2eMs              client's time from sending the prompt to reading its completion
  * @param chunkGapsMs        client's times between consecutive chunks of the request (empty without chunks)
  * @param error              whether the completion is an error
+ * @param servedBySubtask    the inference subtask that served it; -1 when unknown
  */
 public record RequestSample(int promptTokens, int cachedPromptTokens, int outputTokens, long ttftMs,
-                            long engineTotalMs, double e2eMs, List<Double> chunkGapsMs, boolean error) {
+                            long engineTotalMs, double e2eMs, List<Double> chunkGapsMs, boolean error,
+                            int servedBySubtask) {
     public RequestSample {
         chunkGapsMs = List.copyOf(chunkGapsMs);
     }

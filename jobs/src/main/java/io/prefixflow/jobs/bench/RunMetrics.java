@@ -19,9 +19,17 @@ package io.prefixflow.jobs.bench;
  * @param cachedPromptTokens     of which from the prefix cache
  * @param prefixCacheHitRate     cachedPromptTokens / promptTokens
  * @param outputTokens           generated tokens of successful completions
+ * @param requestsPerSubtask     successful completions by the inference subtask that served them (index =
+ *                               subtask); empty when no completion said
+ * @param maxMeanRequests        the busiest subtask's completions over the mean of the subtasks listed (1 =
+ *                               perfect balance; 0 when none)
  */
 public record RunMetrics(int completed, int failed, double durationS, double requestThroughput,
                          double outputTokenThroughput, double goodput, Distribution ttftMs, Distribution tpotMs,
                          Distribution itlMs, Distribution e2eLatencyMs, long promptTokens, long cachedPromptTokens,
-                         double prefixCacheHitRate, long outputTokens) {
+                         double prefixCacheHitRate, long outputTokens, java.util.List<Integer> requestsPerSubtask,
+                         double maxMeanRequests) {
+    public RunMetrics {
+        requestsPerSubtask = java.util.List.copyOf(requestsPerSubtask);
+    }
 }

@@ -6,7 +6,7 @@ import java.util.Random;
 
 /**
  * Generates the prompts of a synthetic workload ({@link WorkloadSpec}); the same spec and count give the
- * same prompts. Request {@code i} of a group-based workload belongs to group {@code i % numGroups}, so groups
+ * same prompts. {@code documents} draws each request's document with Zipf weights, so a few documents are hot. Request {@code i} of a group-based workload belongs to group {@code i % numGroups}, so groups
  * interleave in arrival order.
  *
  * <p>NOTE (conversation): turns are generated up front, not after the previous reply arrives: each turn's
@@ -24,7 +24,31 @@ public final class Workloads {
             case GENERATION, SUMMARIZATION -> independent(spec, count, text, random);
             case QA, SHARED_PREFIX -> sharedPrefix(spec, count, text, random);
             case CONVERSATION -> conversation(spec, count, text, random);
+            case DOCUMENTS -> documents(spec, count, text, random);
         };
+    }
+
+    private static List<BenchRequest> documents(WorkloadSpec spec, int count, SyntheticText text, Random random) {
+        String system = "System: " + text.generate(Math.max(1, spec.systemLen()), random) + "\n";
+        String[] documents = new String[spec.numGroups()];
+        double[] cumulative = new double[documents.length];
+        double total = 0;
+        for (int d = 0; d < documents.length; d++) {
+            documents[d] = "Document " + d + ":\n" + text.generate(spec.sharedLen().sample(random), random) + "\n";
+            total += 1.0 / Math.pow(d + 1, spec.zipfExponent());
+            cumulative[d] = total;
+        }
+        List<BenchRequest> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            double u = random.nextDouble() * total;
+            int d = 0;
+            while (d < documents.length - 1 && cumulative[d] <= u) {
+                d++;
+            }
+            String prompt = system + documents[d] + "Question: " + text.generate(spec.inputLen().sample(random), random);
+            out.add(new BenchRequest(id(spec, i), prompt, spec.outputLen().sample(random), null));
+        }
+        return out;
     }
 
     private static List<BenchRequest> independent(WorkloadSpec spec, int count, SyntheticText text, Random random) {

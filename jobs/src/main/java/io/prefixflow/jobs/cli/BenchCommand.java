@@ -61,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--workload", paramLabel = "NAME", description = "generation, summarization, qa, conversation,"
-            + " shared-prefix (default shared-prefix).")
+            + " shared-prefix, documents (default shared-prefix).")
     String workload = "shared-prefix";
 
     @Option(names = "--dataset", paramLabel = "FILE.jsonl",
@@ -82,15 +82,23 @@ final class BenchCommand implements Callable<Integer> {
     String outputLenDist = "fixed";
 
     @Option(names = {"--shared-len", "--system-prompt-len", "--doc-len"}, paramLabel = "TOKENS",
-            description = "Shared part: system prompt (shared-prefix) or document (qa).")
+            description = "Shared part: system prompt (shared-prefix) or document (qa, documents).")
     Integer sharedLen;
 
     @Option(names = "--shared-len-dist", paramLabel = "DIST", description = "fixed (default), uniform:R, normal:R.")
     String sharedLenDist = "fixed";
 
     @Option(names = {"--num-groups", "--num-docs", "--num-sessions"}, paramLabel = "N",
-            description = "Groups (shared-prefix), documents (qa) or sessions (conversation).")
+            description = "Groups (shared-prefix), documents (qa, documents) or sessions (conversation).")
     Integer numGroups;
+
+    @Option(names = "--system-len", paramLabel = "TOKENS",
+            description = "documents: the system prompt in front of every document (default 384).")
+    int systemLen = WorkloadSpec.DEFAULT_SYSTEM_LEN;
+
+    @Option(names = "--zipf", paramLabel = "S",
+            description = "documents: popularity skew, document d drawn with weight 1/(d+1)^S (default 1.1).")
+    double zipf = WorkloadSpec.DEFAULT_ZIPF;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of prompts and arrivals (default 0).")
     long seed;
@@ -263,7 +271,8 @@ final class BenchCommand implements Callable<Integer> {
                 ? DatasetFile.read(dataset, arrivals.length, outputLen == null ? 128 : outputLen)
                 : Workloads.generate(workloadSpec, arrivals.length, new SyntheticText(tokenizer));
         BenchRun.Result r = BenchRun.execute(clientProperties, topics, requests, arrivals, timeout, alive, v.name());
-        RunMetrics metrics = BenchMetrics.compute(r.samples(), r.durationS(), objectives);
+        RunMetrics metrics = BenchMetrics.compute(r.samples(), r.durationS(), objectives,
+                bootstrapServers == null ? parallelism : 0);
         long peak = bootstrapServers == null ? KvBlocksReporter.sumOfPeaks() : -1;
         Map<String, Object> config = new LinkedHashMap<>(workloadConfig);
         if (!inference.isOpenAi()) {
@@ -322,7 +331,7 @@ final class BenchCommand implements Callable<Integer> {
                 LengthSpec.parse("--output-len-dist", positive("--output-len", outputLen, w.defaultOutputLen),
                         outputLenDist),
                 LengthSpec.parse("--shared-len-dist", positive("--shared-len", shared, shared), sharedLenDist),
-                groups, seed);
+                groups, seed, systemLen, zipf);
     }
 
     private Map<String, Object> describeWorkload(WorkloadSpec w) {
@@ -343,6 +352,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (w.kind().defaultGroups > 1) {
             c.put("num_groups", w.numGroups());
+        }
+        if (w.kind() == Workload.DOCUMENTS) {
+            c.put("system_len", w.systemLen());
+            c.put("zipf", w.zipfExponent());
         }
         c.put("seed", seed);
         return c;

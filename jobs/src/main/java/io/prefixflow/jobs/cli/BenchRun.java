@@ -138,7 +138,7 @@ final class BenchRun {
         }
         return new RequestSample(c.getPromptTokens(), c.getCachedPromptTokens(), c.getCompletionTokens(),
                 c.getTtftMs() == null ? -1 : c.getTtftMs(), c.getTotalMs(), e2eMs, gaps,
-                c.getFinishReason() == FinishReason.ERROR);
+                c.getFinishReason() == FinishReason.ERROR, c.getServedBySubtask());
     }
 
     private static Thread startSender(Properties clientProperties, String topic, List<BenchRequest> requests,

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class BenchMetricsTest {
     private static RequestSample sample(int out, long ttft, long total, double e2e, List<Double> gaps) {
-        return new RequestSample(100, 40, out, ttft, total, e2e, gaps, false);
+        return new RequestSample(100, 40, out, ttft, total, e2e, gaps, false, 1);
     }
 
     @Test
@@ -50,7 +50,7 @@ class BenchMetricsTest {
                 sample(5, 300, 700, 900, List.of(20.0)),         // ttft too slow
                 sample(5, 100, 1300, 1500, List.of()),           // tpot 300: too slow
                 sample(1, 50, 50, 60, List.of()),                // one token: meets any TPOT
-                new RequestSample(10, 0, 0, -1, 5, 5, List.of(), true));
+                new RequestSample(10, 0, 0, -1, 5, 5, List.of(), true, 0));
         RunMetrics m = BenchMetrics.compute(samples, 4.0, Slo.parse("ttft:200,tpot:150"));
         assertEquals(4, m.completed());
         assertEquals(1, m.failed());
@@ -61,6 +61,11 @@ class BenchMetricsTest {
         assertEquals(20.0, m.itlMs().mean(), 1e-9);
         assertEquals((700 + 900 + 1500 + 60) / 4.0, m.e2eLatencyMs().mean(), 1e-9);
         assertEquals(4 / 4.0, BenchMetrics.compute(samples, 4.0, Slo.NONE).goodput(), 1e-9);
+        assertEquals(List.of(0, 4), m.requestsPerSubtask(), "the error completion is not counted");
+        assertEquals(2.0, m.maxMeanRequests(), 1e-9);
+        RunMetrics four = BenchMetrics.compute(samples, 4.0, Slo.NONE, 4);
+        assertEquals(List.of(0, 4, 0, 0), four.requestsPerSubtask(), "idle subtasks count");
+        assertEquals(4.0, four.maxMeanRequests(), 1e-9);
     }
 
     @Test

@@ -66,6 +66,25 @@ class WorkloadsTest {
     }
 
     @Test
+    void documentsShareOneSystemPromptAndFollowTheirSkew() {
+        WorkloadSpec spec = new WorkloadSpec(Workload.DOCUMENTS, LengthSpec.fixed(8), LengthSpec.fixed(4),
+                LengthSpec.fixed(30), 12, 3, 50, 1.1);
+        List<BenchRequest> requests = Workloads.generate(spec, 600, text);
+        String first = requests.get(0).prompt();
+        String system = first.substring(0, first.indexOf("Document "));
+        int[] perDocument = new int[12];
+        for (BenchRequest r : requests) {
+            assertTrue(r.prompt().startsWith(system));
+            String rest = r.prompt().substring(system.length() + "Document ".length());
+            perDocument[Integer.parseInt(rest.substring(0, rest.indexOf(':')))]++;
+        }
+        // Zipf(1.1) over 12: document 0 is drawn with probability 0.355 (213 of 600), document 11 with 0.023.
+        assertTrue(perDocument[0] > 175 && perDocument[0] < 250, "document 0: " + perDocument[0]);
+        assertTrue(perDocument[0] > 3 * perDocument[5], java.util.Arrays.toString(perDocument));
+        assertTrue(perDocument[11] > 0 && perDocument[11] < 30, "document 11: " + perDocument[11]);
+    }
+
+    @Test
     void conversationHistoryGrowsTurnByTurn() {
         List<BenchRequest> requests = Workloads.generate(spec(Workload.CONVERSATION, 1), 9, text);
         for (int i = 3; i < 9; i++) {
