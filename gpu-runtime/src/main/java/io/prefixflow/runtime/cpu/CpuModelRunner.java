@@ -130,6 +130,14 @@ public final class CpuModelRunner implements ModelRunner {
         return chunk;
     }
 
+    /** Qwen3's per-head RMSNorm: each of {@code numHeads} heads at {@code v[off ..]} in place, one weight for all. */
+    private void normalizeHeads(float[] v, int off, int numHeads, float[] weight) {
+        int headSize = config.headSize();
+        for (int h = 0; h < numHeads; h++) {
+            VectorOps.rmsnorm(v, off + h * headSize, v, off + h * headSize, weight, 0, headSize, config.rmsEps());
+        }
+    }
+
     private void attentionBlock(int layer, LayerWeights w, List<SequenceChunk> seqs, int numTokens,
                                 ActivationBuffers b) {
         int dim = config.dim();
@@ -147,6 +155,10 @@ public final class CpuModelRunner implements ModelRunner {
                 VectorOps.add(b.q, t * dim, w.bq(), 0, dim);
                 VectorOps.add(b.k, t * kvDim, w.bk(), 0, kvDim);
                 VectorOps.add(b.v, t * kvDim, w.bv(), 0, kvDim);
+            }
+            if (w.qNorm() != null) {
+                normalizeHeads(b.q, t * dim, config.numHeads(), w.qNorm());
+                normalizeHeads(b.k, t * kvDim, config.numKvHeads(), w.kNorm());
             }
             int position = b.tokenPosition[t];
             rope.rotate(b.q, t * dim, config.numHeads(), position);

@@ -9,9 +9,9 @@ import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
 
 import io.prefixflow.runtime.model.Model;
 import io.prefixflow.runtime.model.ModelLoader;
+import io.prefixflow.runtime.model.QuantRecipe;
 import io.prefixflow.runtime.model.TokenizerFactory;
 import io.prefixflow.runtime.runner.SharedPromptDecode;
-import io.prefixflow.runtime.tensor.GgmlType;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -79,7 +79,7 @@ public final class CudaBench {
             throw new IllegalStateException("the cuda benchmark cannot run: " + CudaProbe.reason());
         }
         System.err.println("loading " + modelSpec + " (" + dtype + " on the host, " + precision + " on the GPU)...");
-        Model model = ModelLoader.load(modelSpec, null, GgmlType.parse(dtype), TokenizerFactory.none())
+        Model model = ModelLoader.loadStoredAs(modelSpec, null, QuantRecipe.parse(dtype), TokenizerFactory.none())
                 .withContextLength(promptTokens + decodeTokens);
         int maxConcurrency = Arrays.stream(concurrency).max().orElse(1);
         SharedPromptDecode workload = new SharedPromptDecode(blockSize, promptTokens, decodeTokens);

@@ -59,6 +59,10 @@ public final class CudaModelRunner implements ModelRunner {
             throw new IllegalArgumentException("blockSize and numBlocks must be positive, got " + blockSize + ", "
                     + numBlocks);
         }
+        if (weights.layers().stream().anyMatch(l -> l.qNorm() != null)) {
+            throw new IllegalArgumentException("the cuda backend has no per-head Q/K RMSNorm (qwen3 models);"
+                    + " run them with --backend cpu");
+        }
         this.config = config;
         this.blockSize = blockSize;
         this.precision = precision;

@@ -135,8 +135,9 @@ public final class GgufFile {
         for (RawInfo r : raw) {
             GgmlType type = GgmlType.fromGgufId(r.typeId);
             if (type == null) {
-                throw new ModelFormatException(path, "tensor '" + r.name + "' has unsupported type id " + r.typeId
-                        + " (supported: F32, F16, BF16, Q8_0, Q4_0)");
+                throw new ModelFormatException(path, "tensor '" + r.name + "' has type " + GgmlType.ggufName(r.typeId)
+                        + " (id " + r.typeId + "), which PrefixFlow cannot read; supported: "
+                        + GgmlType.supportedNames());
             }
             long size;
             try {

@@ -39,31 +39,48 @@ public final class DummyModels {
 
     /** The dummy model of the known shape called {@code shapeName}, with {@link #DEFAULT_SEED}. */
     public static Model create(String shapeName, GgmlType dtype) {
+        return create(shapeName, QuantRecipe.uniform(dtype));
+    }
+
+    /** The dummy model of the known shape called {@code shapeName} stored by {@code recipe}, with {@link #DEFAULT_SEED}. */
+    public static Model create(String shapeName, QuantRecipe recipe) {
         DummyShape shape = DummyShape.byName(shapeName);
         if (shape == null) {
             throw new IllegalArgumentException("unknown dummy model shape '" + shapeName + "'; known shapes: "
                     + DummyShape.knownNames());
         }
-        return create(shape, dtype, DEFAULT_SEED);
+        return create(shape, recipe, DEFAULT_SEED);
     }
 
     /** A dummy model of {@code shape} whose matrices are stored as {@code dtype}. */
     public static Model create(DummyShape shape, GgmlType dtype, long seed) {
+        return create(shape, QuantRecipe.uniform(dtype), seed);
+    }
+
+    /**
+     * A dummy model of {@code shape} whose matrices are stored as {@code recipe} assigns them (including
+     * llama.cpp's fallback for rows that are not whole K-quant blocks).
+     */
+    public static Model create(DummyShape shape, QuantRecipe recipe, long seed) {
         ModelConfig c = shape.config();
-        Generator gen = new Generator(dtype, seed);
-        WeightMatrix embedding = gen.matrix(c.vocabSize(), c.dim());
-        List<LayerWeights> layers = new ArrayList<>(c.numLayers());
-        for (int l = 0; l < c.numLayers(); l++) {
-            WeightMatrix wq = gen.matrix(c.dim(), c.dim());
-            WeightMatrix wk = gen.matrix(c.kvDim(), c.dim());
-            WeightMatrix wv = gen.matrix(c.kvDim(), c.dim());
-            WeightMatrix wo = gen.matrix(c.dim(), c.dim());
-            WeightMatrix w1 = gen.matrix(c.hiddenDim(), c.dim());
-            WeightMatrix w2 = gen.matrix(c.dim(), c.hiddenDim());
-            WeightMatrix w3 = gen.matrix(c.hiddenDim(), c.dim());
+        Generator gen = new Generator(seed);
+        int n = c.numLayers();
+        TensorRole embeddingRole = shape.sharedClassifier() ? TensorRole.OUTPUT : TensorRole.TOKEN_EMBEDDING;
+        WeightMatrix embedding = gen.matrix(recipe.typeFor(embeddingRole, 0, n, c.dim()), c.vocabSize(), c.dim());
+        List<LayerWeights> layers = new ArrayList<>(n);
+        for (int l = 0; l < n; l++) {
+            WeightMatrix wq = gen.matrix(recipe.typeFor(TensorRole.ATTN_Q, l, n, c.dim()), c.dim(), c.dim());
+            WeightMatrix wk = gen.matrix(recipe.typeFor(TensorRole.ATTN_K, l, n, c.dim()), c.kvDim(), c.dim());
+            WeightMatrix wv = gen.matrix(recipe.typeFor(TensorRole.ATTN_V, l, n, c.dim()), c.kvDim(), c.dim());
+            WeightMatrix wo = gen.matrix(recipe.typeFor(TensorRole.ATTN_OUTPUT, l, n, c.dim()), c.dim(), c.dim());
+            WeightMatrix w1 = gen.matrix(recipe.typeFor(TensorRole.FFN_GATE, l, n, c.dim()), c.hiddenDim(), c.dim());
+            WeightMatrix w2 = gen.matrix(recipe.typeFor(TensorRole.FFN_DOWN, l, n, c.hiddenDim()), c.dim(),
+                    c.hiddenDim());
+            WeightMatrix w3 = gen.matrix(recipe.typeFor(TensorRole.FFN_UP, l, n, c.dim()), c.hiddenDim(), c.dim());
             layers.add(new LayerWeights(ones(c.dim()), wq, wk, wv, wo, null, null, null, ones(c.dim()), w1, w2, w3));
         }
-        WeightMatrix classifier = shape.sharedClassifier() ? embedding : gen.matrix(c.vocabSize(), c.dim());
+        WeightMatrix classifier = shape.sharedClassifier() ? embedding
+                : gen.matrix(recipe.typeFor(TensorRole.OUTPUT, 0, n, c.dim()), c.vocabSize(), c.dim());
         ModelWeights weights = new ModelWeights(embedding, layers, ones(c.dim()), classifier);
         return new Model("dummy:" + shape.name(), c, weights, null, Set.of(), null);
     }
@@ -76,16 +93,14 @@ public final class DummyModels {
 
     /** Draws the matrices in a fixed order; the tensor counter is part of every chunk's seed. */
     private static final class Generator {
-        private final GgmlType dtype;
         private final long seed;
         private int tensorIndex;
 
-        Generator(GgmlType dtype, long seed) {
-            this.dtype = dtype;
+        Generator(long seed) {
             this.seed = seed;
         }
 
-        WeightMatrix matrix(int rows, int cols) {
+        WeightMatrix matrix(GgmlType dtype, int rows, int cols) {
             if (cols % dtype.blockSize() != 0) {
                 throw new IllegalArgumentException("rows of " + cols + " values are not whole " + dtype + " blocks of "
                         + dtype.blockSize());

@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * Builds a {@link Model} from a GGUF file of a supported architecture ({@code llama}, {@code mistral},
- * {@code qwen2}), reading weight matrices in place from the memory-mapped file.
+ * {@code qwen2}, {@code qwen3}), reading weight matrices in place from the memory-mapped file.
  *
  * <p>Every tensor's shape is checked against the configuration from the metadata. GGUF lists dimensions
  * innermost first, so a {@code rows x cols} matrix has dims {@code [cols, rows]}; messages quote the dims
@@ -151,7 +151,13 @@ public final class GgufModelLoader {
                     vector(b + "ffn_norm.weight", dim),
                     matrix(b + "ffn_gate.weight", hidden, dim),
                     matrix(b + "ffn_down.weight", dim, hidden),
-                    matrix(b + "ffn_up.weight", hidden, dim)));
+                    matrix(b + "ffn_up.weight", hidden, dim),
+                    arch.hasQkNorm() ? vector(b + "attn_q_norm.weight", c.headSize()) : null,
+                    arch.hasQkNorm() ? vector(b + "attn_k_norm.weight", c.headSize()) : null));
+            if (!arch.hasQkNorm() && gguf.tensors().containsKey(b + "attn_q_norm.weight")) {
+                throw new ModelFormatException(gguf.path(), "tensor '" + b + "attn_q_norm.weight' is not part of a "
+                        + arch.ggufName() + " model; per-head Q/K norms are read for qwen3 only");
+            }
         }
         float[] finalNorm = vector("output_norm.weight", dim);
         WeightMatrix classifier = gguf.tensors().containsKey("output.weight")

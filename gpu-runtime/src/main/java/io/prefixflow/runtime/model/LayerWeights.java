@@ -17,8 +17,25 @@ import io.prefixflow.runtime.tensor.WeightMatrix;
  * @param w1       gate projection, (hiddenDim, dim)
  * @param w2       down projection, (dim, hiddenDim)
  * @param w3       up projection, (hiddenDim, dim)
+ * @param qNorm    RMSNorm weight applied to each query head after projection and bias, before RoPE,
+ *                 (headSize), or null; qwen3 has it
+ * @param kNorm    the same for each key head, (headSize), or null; present exactly when qNorm is
  */
 public record LayerWeights(float[] attnNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
                            float[] bq, float[] bk, float[] bv,
-                           float[] ffnNorm, WeightMatrix w1, WeightMatrix w2, WeightMatrix w3) {
+                           float[] ffnNorm, WeightMatrix w1, WeightMatrix w2, WeightMatrix w3,
+                           float[] qNorm, float[] kNorm) {
+    public LayerWeights {
+        if ((qNorm == null) != (kNorm == null)) {
+            throw new IllegalArgumentException("per-head Q and K norms come together: qNorm "
+                    + (qNorm == null ? "absent" : "present") + ", kNorm " + (kNorm == null ? "absent" : "present"));
+        }
+    }
+
+    /** A layer without per-head Q/K norms (every architecture but qwen3). */
+    public LayerWeights(float[] attnNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
+                        float[] bq, float[] bk, float[] bv,
+                        float[] ffnNorm, WeightMatrix w1, WeightMatrix w2, WeightMatrix w3) {
+        this(attnNorm, wq, wk, wv, wo, bq, bk, bv, ffnNorm, w1, w2, w3, null, null);
+    }
 }

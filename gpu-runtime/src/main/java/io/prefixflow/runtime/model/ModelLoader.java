@@ -11,12 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 
 /**
  * Loads a model from a command-line style spec:
  * <ul>
  *   <li>{@code dummy:NAME}: random weights of a known shape ({@link DummyModels}), stored as the given
- *       dtype (default F32); a tokenizer file is optional and must match the shape's vocabulary; without
+ *       dtype (default F32): a type or a K-quant mix ({@link QuantRecipe}); a tokenizer file is
+ *       optional and must match the shape's vocabulary; without
  *       one, shapes whose vocabulary holds every byte get a {@link ByteTokenizer};</li>
  *   <li>a file starting with the magic {@code GGUF}: {@link GgufModelLoader}, tokenizer from the file;</li>
  *   <li>any other file: a llama2.c checkpoint ({@link Llama2cCheckpoint}), tokenizer from the optional
@@ -40,6 +42,15 @@ public final class ModelLoader {
      * @param tokenizers    builds the tokenizer for the model
      */
     public static Model load(String spec, Path tokenizerPath, GgmlType dtype, TokenizerFactory tokenizers) {
+        return loadStoredAs(spec, tokenizerPath, dtype == null ? null : QuantRecipe.uniform(dtype), tokenizers);
+    }
+
+    /**
+     * As {@link #load(String, Path, GgmlType, TokenizerFactory)}, with a {@link QuantRecipe} (a type or a
+     * K-quant mix such as {@code q4_k_m}) for dummy models; for files, null or the recipe the file follows,
+     * judged by the type of {@code blk.0.attn_q.weight}.
+     */
+    public static Model loadStoredAs(String spec, Path tokenizerPath, QuantRecipe dtype, TokenizerFactory tokenizers) {
         if (spec.startsWith(DUMMY_PREFIX)) {
             return loadDummy(spec.substring(DUMMY_PREFIX.length()), tokenizerPath, dtype, tokenizers);
         }
@@ -53,15 +64,16 @@ public final class ModelLoader {
                 ? loadGguf(file, tokenizerPath, tokenizers)
                 : loadLlama2c(file, head, tokenizerPath, tokenizers);
         GgmlType fileType = model.weights().layers().get(0).wq().type();
-        if (dtype != null && dtype != fileType) {
-            throw new ModelFormatException(file, "dtype " + dtype + " was asked for but the file stores " + fileType
-                    + " weights; files are used as stored (no conversion)");
+        ModelConfig c = model.config();
+        if (dtype != null && dtype.typeFor(TensorRole.ATTN_Q, 0, c.numLayers(), c.dim()) != fileType) {
+            throw new ModelFormatException(file, "dtype " + dtype.name().toUpperCase(Locale.ROOT) + " was asked for but the file stores "
+                    + fileType + " weights; files are used as stored (no conversion)");
         }
         return model;
     }
 
-    private static Model loadDummy(String name, Path tokenizerPath, GgmlType dtype, TokenizerFactory tokenizers) {
-        Model model = DummyModels.create(name, dtype == null ? GgmlType.F32 : dtype);
+    private static Model loadDummy(String name, Path tokenizerPath, QuantRecipe dtype, TokenizerFactory tokenizers) {
+        Model model = DummyModels.create(name, dtype == null ? QuantRecipe.uniform(GgmlType.F32) : dtype);
         if (tokenizerPath == null) {
             int vocab = model.config().vocabSize();
             return vocab < ByteTokenizer.MIN_VOCAB_SIZE ? model

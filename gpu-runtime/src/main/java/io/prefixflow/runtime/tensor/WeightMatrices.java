@@ -27,6 +27,22 @@ public final class WeightMatrices {
                 return new Q8_0WeightMatrix(data, byteOffset, rows, cols);
             case Q4_0:
                 return new Q4_0WeightMatrix(data, byteOffset, rows, cols);
+            case Q4_1:
+                return new Q4_1WeightMatrix(data, byteOffset, rows, cols);
+            case Q5_0:
+                return new Q5_0WeightMatrix(data, byteOffset, rows, cols);
+            case Q5_1:
+                return new Q5_1WeightMatrix(data, byteOffset, rows, cols);
+            case Q2_K:
+                return new Q2_KWeightMatrix(data, byteOffset, rows, cols);
+            case Q3_K:
+                return new Q3_KWeightMatrix(data, byteOffset, rows, cols);
+            case Q4_K:
+                return new Q4_KWeightMatrix(data, byteOffset, rows, cols);
+            case Q5_K:
+                return new Q5_KWeightMatrix(data, byteOffset, rows, cols);
+            case Q6_K:
+                return new Q6_KWeightMatrix(data, byteOffset, rows, cols);
             default:
                 throw new IllegalArgumentException("no WeightMatrix for type " + type);
         }
@@ -34,8 +50,9 @@ public final class WeightMatrices {
 
     /**
      * Encodes {@code values} (row-major) into {@code type}'s bytes in a new little-endian direct buffer,
-     * as llama.cpp's reference conversions do: F16/BF16 round to nearest even, Q8_0 and Q4_0 quantize
-     * each block of 32 like {@code quantize_row_q8_0_ref} / {@code quantize_row_q4_0_ref}.
+     * as llama.cpp's reference conversions do: F16/BF16 round to nearest even, the 32-value types
+     * quantize each block like {@code quantize_row_<type>_ref}. The K-quants use {@link KQuantizer}'s
+     * simpler scale choice: valid blocks, not byte-identical to ggml's.
      *
      * @throws IllegalArgumentException when {@code values.length} is not a multiple of the block size
      */
@@ -70,8 +87,28 @@ public final class WeightMatrices {
                 }
                 break;
             default:
-                throw new IllegalArgumentException("cannot encode type " + type);
+                encodeBlocks(type, values, out);
+                break;
         }
         return out;
+    }
+
+    private static void encodeBlocks(GgmlType type, float[] values, ByteBuffer out) {
+        int blockValues = type.blockSize();
+        for (int b = 0; b * blockValues < values.length; b++) {
+            int src = b * blockValues;
+            int dst = b * type.blockBytes();
+            switch (type) {
+                case Q4_1 -> Quantizer.quantizeQ4_1Block(values, src, out, dst);
+                case Q5_0 -> Quantizer.quantizeQ5_0Block(values, src, out, dst);
+                case Q5_1 -> Quantizer.quantizeQ5_1Block(values, src, out, dst);
+                case Q2_K -> KQuantizer.quantizeQ2_KBlock(values, src, out, dst);
+                case Q3_K -> KQuantizer.quantizeQ3_KBlock(values, src, out, dst);
+                case Q4_K -> KQuantizer.quantizeQ4_KBlock(values, src, out, dst);
+                case Q5_K -> KQuantizer.quantizeQ5_KBlock(values, src, out, dst);
+                case Q6_K -> KQuantizer.quantizeQ6_KBlock(values, src, out, dst);
+                default -> throw new IllegalArgumentException("cannot encode type " + type);
+            }
+        }
     }
 }

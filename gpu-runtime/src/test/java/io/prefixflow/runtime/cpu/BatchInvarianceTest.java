@@ -3,8 +3,13 @@ package io.prefixflow.runtime.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.prefixflow.runtime.model.DummyModels;
+import io.prefixflow.runtime.model.DummyShape;
 import io.prefixflow.runtime.model.Model;
+import io.prefixflow.runtime.model.ModelConfig;
 import io.prefixflow.runtime.model.ModelLoader;
+import io.prefixflow.runtime.model.QuantRecipe;
+import io.prefixflow.runtime.model.RopeStyle;
 import io.prefixflow.runtime.model.TokenizerFactory;
 import io.prefixflow.runtime.runner.ForwardBatch;
 import io.prefixflow.runtime.runner.SequenceChunk;
@@ -105,9 +110,25 @@ class BatchInvarianceTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(GgmlType.class)
     void everyWeightTypeIsBatchInvariant(GgmlType type) {
-        Model model = ModelLoader.load("dummy:tiny", null, type, TokenizerFactory.none());
+        checkBatchInvariant(ModelLoader.load("dummy:tiny", null, type, TokenizerFactory.none()), type.name(),
+                type.ordinal());
+    }
+
+    /**
+     * The K-quant mixes on a shape whose widths are whole 256-value blocks, so that the forward pass runs
+     * the Q4_K/Q5_K/Q6_K kernels themselves (on dummy:tiny every K-quant falls back to a 32-value type).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"q4_k_m", "q5_k_m"})
+    void kQuantMixesAreBatchInvariant(String mix) {
+        DummyShape shape = new DummyShape("k256",
+                new ModelConfig(256, 512, 3, 4, 2, 300, 64, 1e-5f, 10_000f, RopeStyle.ADJACENT_PAIRS), false);
+        checkBatchInvariant(DummyModels.create(shape, QuantRecipe.parse(mix), 5), mix, 17);
+    }
+
+    private static void checkBatchInvariant(Model model, String label, long seed) {
         int vocab = model.config().vocabSize();
-        SplittableRandom random = new SplittableRandom(type.ordinal());
+        SplittableRandom random = new SplittableRandom(seed);
         int[][] prompts = {random.ints(37, 0, vocab).toArray(), random.ints(5, 0, vocab).toArray(),
                 random.ints(20, 0, vocab).toArray()};
         int blocksPerSeq = model.config().contextLength() / BLOCK_SIZE;
@@ -127,7 +148,7 @@ class BatchInvarianceTest {
             }
             float[][] together = runner.forward(new ForwardBatch(batch));
             for (int s = 0; s < prompts.length; s++) {
-                assertArrayEquals(alone[s], together[s], 0f, type + " sequence " + s);
+                assertArrayEquals(alone[s], together[s], 0f, label + " sequence " + s);
             }
         }
     }

@@ -74,14 +74,36 @@ class GgufFileTest {
     }
 
     @Test
-    void unsupportedTensorTypeIsAnErrorNamingFileTensorAndTypeId() {
-        Path file = new GgufTestWriter()
-                .tensor("blk.0.attn_q.weight", 3, new byte[20], 32) // Q4_1: 32 values in 20 bytes
-                .write(dir.resolve("q41.gguf"));
-        ModelFormatException e = assertThrows(ModelFormatException.class, () -> GgufFile.open(file));
-        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
-        assertTrue(e.getMessage().contains("'blk.0.attn_q.weight'"), e.getMessage());
-        assertTrue(e.getMessage().contains("type id 3"), e.getMessage());
+    void unsupportedTensorTypeIsAnErrorNamingFileTensorTypeAndSupportedTypes() {
+        for (int typeId : new int[] {17, 35, 39, 99}) { // IQ2_XS, TQ2_0, MXFP4, no such type
+            Path file = new GgufTestWriter()
+                    .tensor("blk.0.attn_q.weight", typeId, new byte[66], 256)
+                    .write(dir.resolve("type" + typeId + ".gguf"));
+            ModelFormatException e = assertThrows(ModelFormatException.class, () -> GgufFile.open(file));
+            assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+            assertTrue(e.getMessage().contains("'blk.0.attn_q.weight'"), e.getMessage());
+            assertTrue(e.getMessage().contains(GgmlType.ggufName(typeId) + " (id " + typeId + ")"), e.getMessage());
+            assertTrue(e.getMessage().contains("supported: " + GgmlType.supportedNames()), e.getMessage());
+        }
+        assertEquals("IQ2_XS", GgmlType.ggufName(17));
+        assertEquals("MXFP4", GgmlType.ggufName(39));
+    }
+
+    @Test
+    void readsEveryBlockQuantizedTypeItSupports() {
+        for (GgmlType type : GgmlType.values()) {
+            long values = 2L * 256;
+            Path file = new GgufTestWriter()
+                    .tensor("w", type.ggufId(), new byte[(int) type.bytesFor(values)], 256, 2)
+                    .write(dir.resolve(type + ".gguf"));
+            GgufFile gguf = GgufFile.open(file);
+            try {
+                assertEquals(type, gguf.tensor("w").type());
+                assertEquals(type.bytesFor(values), gguf.tensor("w").sizeBytes());
+            } finally {
+                gguf.close();
+            }
+        }
     }
 
     @Test

@@ -123,6 +123,55 @@ class DummyModelsTest {
         assertTrue(e.getMessage().contains("48 values") && e.getMessage().contains("Q8_0"), e.getMessage());
     }
 
+    /**
+     * Q4_K_M on an untied 8-layer shape whose widths are whole 256-value blocks: Q6_K output, Q4_K
+     * embedding, Q6_K attn_v and ffn_down where use_more_bits holds (layers 0, 3, 6 and 7 of 8), Q4_K
+     * elsewhere; and the same values as F32 weights within Q4_K's error.
+     */
+    @Test
+    void q4KmMixFollowsLlamaCppRecipe() {
+        DummyShape shape = new DummyShape("k256",
+                new ModelConfig(256, 512, 8, 4, 2, 300, 64, 1e-5f, 10_000f, RopeStyle.ADJACENT_PAIRS), false);
+        Model model = DummyModels.create(shape, QuantRecipe.Q4_K_M, 3);
+        assertEquals(GgmlType.Q6_K, model.weights().classifier().type());
+        assertEquals(GgmlType.Q4_K, model.weights().tokenEmbedding().type());
+        List<Integer> moreBits = List.of(0, 3, 6, 7);
+        for (int l = 0; l < 8; l++) {
+            LayerWeights layer = model.weights().layers().get(l);
+            GgmlType expected = moreBits.contains(l) ? GgmlType.Q6_K : GgmlType.Q4_K;
+            assertEquals(expected, layer.wv().type(), "attn_v of layer " + l);
+            assertEquals(expected, layer.w2().type(), "ffn_down of layer " + l);
+            for (WeightMatrix m : List.of(layer.wq(), layer.wk(), layer.wo(), layer.w1(), layer.w3())) {
+                assertEquals(GgmlType.Q4_K, m.type(), "layer " + l);
+            }
+        }
+        float[] exact = values(DummyModels.create(shape, GgmlType.F32, 3).weights().layers().get(1).wq());
+        float[] quantized = values(model.weights().layers().get(1).wq());
+        double sumSquaredError = 0;
+        double sumSquares = 0;
+        for (int i = 0; i < exact.length; i++) {
+            sumSquaredError += (double) (quantized[i] - exact[i]) * (quantized[i] - exact[i]);
+            sumSquares += (double) exact[i] * exact[i];
+        }
+        // 4-bit quants of a range of about 6 sigma: rms error ~ 6 / 15 / sqrt(12) = 0.12 sigma
+        assertTrue(sumSquaredError / sumSquares < 0.03, "relative squared error " + sumSquaredError / sumSquares);
+    }
+
+    /**
+     * Width 64 is no whole K-quant block: Q5_K_M falls back to Q5_1, and its Q6_K matrices (the tied
+     * output, and of 2 layers only layer 1, as 7n/8 = 1) to Q8_0.
+     */
+    @Test
+    void mixOnTinyFallsBackTo32ValueTypes() {
+        Model model = DummyModels.create("tiny", QuantRecipe.Q5_K_M);
+        assertEquals(GgmlType.Q8_0, model.weights().classifier().type());
+        assertEquals(GgmlType.Q5_1, model.weights().layers().get(0).wq().type());
+        assertEquals(GgmlType.Q5_1, model.weights().layers().get(0).wv().type());
+        assertEquals(GgmlType.Q8_0, model.weights().layers().get(1).wv().type());
+        assertEquals(GgmlType.Q8_0, model.weights().layers().get(1).w2().type());
+        assertEquals(GgmlType.Q5_1, model.weights().layers().get(1).w1().type());
+    }
+
     /** Embedding, then per layer wq, wk, wv, wo, w1, w2, w3 (the shared classifier is not repeated). */
     private static List<WeightMatrix> matrices(Model model) {
         List<WeightMatrix> list = new ArrayList<>();

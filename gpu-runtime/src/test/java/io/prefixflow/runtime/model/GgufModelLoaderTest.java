@@ -106,6 +106,33 @@ class GgufModelLoaderTest {
     }
 
     @Test
+    void qwen3HasPerHeadQkNormsNoBiasesAndHalvesRope() {
+        Model model = load(write(TinyGguf.qwen3()));
+        assertEquals(RopeStyle.HALVES, model.config().ropeStyle());
+        assertEquals(1_000_000f, model.config().ropeTheta());
+        LayerWeights layer1 = model.weights().layers().get(1);
+        assertArrayEquals(TinyGguf.normWeights(401), layer1.qNorm());
+        assertArrayEquals(TinyGguf.normWeights(501), layer1.kNorm());
+        assertNull(layer1.bq());
+        assertNull(load(write(TinyGguf.qwen2())).weights().layers().get(0).qNorm());
+    }
+
+    @Test
+    void qwen3WithoutItsKNormIsAMissingTensorError() {
+        ModelFormatException e = loadFails(TinyGguf.qwen3().remove("blk.0.attn_k_norm.weight"));
+        assertTrue(e.getMessage().contains("missing tensor 'blk.0.attn_k_norm.weight'"), e.getMessage());
+    }
+
+    /** A layout the engine would not apply is an error, not silently ignored weights. */
+    @Test
+    void perHeadNormsInALlamaFileAreAnError() {
+        ModelFormatException e = loadFails(TinyGguf.model("llama")
+                .f32Tensor("blk.1.attn_q_norm.weight", TinyGguf.normWeights(1), DIM / TinyGguf.HEADS));
+        assertTrue(e.getMessage().contains("'blk.1.attn_q_norm.weight'") && e.getMessage().contains("qwen3"),
+                e.getMessage());
+    }
+
+    @Test
     void qwen2WithoutBiasIsAMissingTensorError() {
         ModelFormatException e = loadFails(TinyGguf.qwen2().remove("blk.1.attn_k.bias"));
         assertTrue(e.getMessage().contains("missing tensor 'blk.1.attn_k.bias'"), e.getMessage());
@@ -151,7 +178,7 @@ class GgufModelLoaderTest {
     void unsupportedArchitectureNamesItAndTheSupportedOnes() {
         ModelFormatException e = loadFails(TinyGguf.model("llama").put("general.architecture", "gemma"));
         assertTrue(e.getMessage().contains("'gemma'"), e.getMessage());
-        assertTrue(e.getMessage().contains("llama, mistral, qwen2"), e.getMessage());
+        assertTrue(e.getMessage().contains("llama, mistral, qwen2, qwen3"), e.getMessage());
     }
 
     @Test

@@ -60,6 +60,26 @@ final class TinyGguf {
         return w;
     }
 
+    /** A qwen3 model: no biases, per-head Q/K RMSNorm weights (headSize each, around 1), RoPE base 1e6. */
+    static GgufTestWriter qwen3() {
+        GgufTestWriter w = model("qwen3").put("qwen3.rope.freq_base", 1_000_000f);
+        for (int l = 0; l < LAYERS; l++) {
+            String b = "blk." + l + ".";
+            w.f32Tensor(b + "attn_q_norm.weight", normWeights(400 + l), DIM / HEADS);
+            w.f32Tensor(b + "attn_k_norm.weight", normWeights(500 + l), DIM / HEADS);
+        }
+        return w;
+    }
+
+    /** 1 plus {@link #values}: norm-like weights of one head. */
+    static float[] normWeights(int salt) {
+        float[] v = values(DIM / HEADS, salt);
+        for (int i = 0; i < v.length; i++) {
+            v[i] += 1f;
+        }
+        return v;
+    }
+
     /** Deterministic small values, exactly representable in F16: multiples of 1/64 in [-0.25, 0.25]. */
     static float[] values(int count, int salt) {
         float[] v = new float[count];

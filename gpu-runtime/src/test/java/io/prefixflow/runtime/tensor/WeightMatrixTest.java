@@ -11,6 +11,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The fast kernels against the scalar reference, and the encoders against the float values they encode. */
 class WeightMatrixTest {
@@ -26,6 +28,26 @@ class WeightMatrixTest {
     @Property(tries = 60)
     void fastMatchesScalar(@ForAll("types") GgmlType type, @ForAll @IntRange(min = 1, max = 19) int rows,
                            @ForAll @IntRange(min = 1, max = 13) int nTokens, @ForAll long seed) {
+        checkFastMatchesScalar(type, rows, nTokens, seed);
+    }
+
+    /**
+     * Every type on fixed seeds, so that each one is checked in every run whatever the random draws
+     * above pick: fast against scalar at decode (1 token), small-batch (3) and tiled (11) token counts,
+     * and the encode round trip.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(GgmlType.class)
+    void everyTypeOnFixedSeeds(GgmlType type) {
+        for (int seed = 1; seed <= 3; seed++) {
+            checkFastMatchesScalar(type, 5, 1, seed);
+            checkFastMatchesScalar(type, 7, 3, seed);
+            checkFastMatchesScalar(type, 6, 11, seed);
+            checkRoundTrip(type, 3, seed);
+        }
+    }
+
+    private static void checkFastMatchesScalar(GgmlType type, int rows, int nTokens, long seed) {
         Random random = new Random(seed);
         int cols = WeightMatrixTestData.randomCols(random, type, 300);
         WeightMatrix w = WeightMatrixTestData.matrix(type, WeightMatrixTestData.gaussian(random, rows * cols, 0.5f),
@@ -94,11 +116,16 @@ class WeightMatrixTest {
      * encode then copyRow returns every value within the type's quantization error: F32 exact; F16
      * half an ulp (2^-11 relative for normals, 2^-25 absolute below); BF16 2^-8 relative; Q8_0 half a
      * step {@code d = amax/127} plus the F16 rounding of d (127 * 2^-11 * d); Q4_0 one step
-     * {@code |d| = amax/8} (the value opposite the signed max clamps from 8 to 7) plus the F16 rounding.
+     * {@code |d| = amax/8} (the value opposite the signed max clamps from 8 to 7) plus the F16 rounding;
+     * the other types as {@link #allowedError} derives for each.
      */
-    @Property(tries = 40)
+    @Property(tries = 60)
     void encodeThenCopyRowRoundTrips(@ForAll("types") GgmlType type, @ForAll @IntRange(min = 1, max = 9) int rows,
                                      @ForAll long seed) {
+        checkRoundTrip(type, rows, seed);
+    }
+
+    private static void checkRoundTrip(GgmlType type, int rows, long seed) {
         Random random = new Random(seed);
         int cols = WeightMatrixTestData.randomCols(random, type, 200);
         float[] values = WeightMatrixTestData.gaussian(random, rows * cols, 0.1f + random.nextFloat() * 10f);
@@ -110,9 +137,10 @@ class WeightMatrixTest {
             for (int c = 0; c < cols; c++) {
                 float v = values[r * cols + c];
                 double error = Math.abs((double) row[1 + c] - v);
-                double allowed = allowedError(type, values, r * cols + c - c % 32, v);
+                double allowed = allowedError(type, values, r * cols + c);
                 if (!(error <= allowed)) {
-                    fail(type + " value " + v + " came back as " + row[1 + c] + ", allowed error " + allowed);
+                    fail(type + " value " + v + " at column " + c + " came back as " + row[1 + c]
+                            + ", allowed error " + allowed);
                 }
             }
             assertEquals(0f, row[0]);
@@ -120,7 +148,17 @@ class WeightMatrixTest {
         }
     }
 
-    private static double allowedError(GgmlType type, float[] values, int blockStart, float v) {
+    /**
+     * The largest error encoding may make on {@code values[index]}. For the K-quants, with S the largest
+     * sub-block step ((max - min) / nmax, or |signed max| / nmax) and M the largest sub-block min: half a
+     * step for the rounding, plus the error of the sub-block scales quantized against S (half a scale
+     * step, times up to nmax quants where a value clamps at the top), plus the error of the quantized
+     * mins; 1% and a few F16 ulps on top for the F16 super-block scales.
+     */
+    private static double allowedError(GgmlType type, float[] values, int index) {
+        float v = values[index];
+        int blockStart = index - index % type.blockSize();
+        double f16 = 0x1p-10 * (blockStats(values, blockStart, 256)[0] + Math.abs(v));
         switch (type) {
             case F32:
                 return 0;
@@ -132,9 +170,63 @@ class WeightMatrixTest {
                 return blockAbsMax(values, blockStart) / 127 * (0.5 + 127 * 0x1p-11) * 1.0001;
             case Q4_0:
                 return blockAbsMax(values, blockStart) / 8 * (1 + 8 * 0x1p-11) * 1.0001;
+            case Q5_0:
+                return blockAbsMax(values, blockStart) / 16 * (1 + 16 * 0x1p-11) * 1.0001;
+            case Q4_1:
+            case Q5_1: {
+                int nmax = type == GgmlType.Q4_1 ? 15 : 31;
+                double[] s = blockStats(values, blockStart, 32);
+                double range = s[1] - s[2];
+                return (range / nmax * (0.5 + (nmax + 1) * 0x1p-11) + Math.abs(s[2]) * 0x1p-11) * 1.0001;
+            }
+            case Q4_K:
+            case Q5_K:
+            case Q2_K: {
+                int nmax = type == GgmlType.Q4_K ? 15 : type == GgmlType.Q5_K ? 31 : 3;
+                int group = type == GgmlType.Q2_K ? 16 : 32;
+                double levels = type == GgmlType.Q2_K ? 15 : 63;
+                double maxStep = 0;
+                double maxMin = 0;
+                for (int g = blockStart; g < blockStart + 256; g += group) {
+                    double[] s = blockStats(values, g, group);
+                    maxStep = Math.max(maxStep, (Math.max(0, s[1]) - Math.min(0, s[2])) / nmax);
+                    maxMin = Math.max(maxMin, -Math.min(0, s[2]));
+                }
+                double scaleError = maxStep / (2 * levels);
+                double minError = maxMin / (2 * levels);
+                return (maxStep / 2 + scaleError * (nmax + 1) + 2 * minError) * 1.01 + f16;
+            }
+            case Q3_K:
+            case Q6_K: {
+                int nmax = type == GgmlType.Q3_K ? 4 : 32;
+                double levels = type == GgmlType.Q3_K ? 32 : 128;
+                int groupStart = index - index % 16;
+                double groupStep = blockAbsMax16(values, groupStart) / nmax;
+                double maxStep = blockStats(values, blockStart, 256)[0] / nmax;
+                double scaleError = maxStep / (2 * levels);
+                // the value opposite the group's signed max may clamp from nmax to nmax - 1: one step, not half
+                return (groupStep + scaleError * (nmax + 1)) * 1.01 + f16;
+            }
             default:
                 throw new AssertionError(type);
         }
+    }
+
+    /** {max |v|, max v, min v} over {@code count} values from {@code start} (0 padded past the end). */
+    private static double[] blockStats(float[] values, int start, int count) {
+        double amax = 0;
+        double max = -Double.MAX_VALUE;
+        double min = Double.MAX_VALUE;
+        for (int i = start; i < Math.min(values.length, start + count); i++) {
+            amax = Math.max(amax, Math.abs(values[i]));
+            max = Math.max(max, values[i]);
+            min = Math.min(min, values[i]);
+        }
+        return new double[] {amax, max, min};
+    }
+
+    private static double blockAbsMax16(float[] values, int start) {
+        return blockStats(values, start, 16)[0];
     }
 
     private static double blockAbsMax(float[] values, int blockStart) {

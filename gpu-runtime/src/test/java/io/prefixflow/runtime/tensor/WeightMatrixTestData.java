@@ -18,10 +18,14 @@ final class WeightMatrixTestData {
         return values;
     }
 
-    /** A random {@code cols} allowed for {@code type}: any for float types, a multiple of 32 for quantized ones. */
+    /**
+     * A random {@code cols} allowed for {@code type}: any for float types, a multiple of the block size
+     * for quantized ones (for the 256-value K-quants 256 or 512, whatever {@code maxCols}).
+     */
     static int randomCols(Random random, GgmlType type, int maxCols) {
-        if (type.blockSize() > 1) {
-            return 32 * (1 + random.nextInt(maxCols / 32));
+        int block = type.blockSize();
+        if (block > 1) {
+            return block * (1 + random.nextInt(Math.max(2, maxCols / block)));
         }
         return 1 + random.nextInt(maxCols);
     }

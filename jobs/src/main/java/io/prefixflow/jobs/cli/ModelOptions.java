@@ -2,10 +2,10 @@ package io.prefixflow.jobs.cli;
 
 import io.prefixflow.runtime.model.Model;
 import io.prefixflow.runtime.model.ModelLoader;
+import io.prefixflow.runtime.model.QuantRecipe;
 import io.prefixflow.runtime.runner.Backend;
 import io.prefixflow.runtime.runner.ModelRunner;
 import io.prefixflow.runtime.tokenizer.DefaultTokenizerFactory;
-import io.prefixflow.runtime.tensor.GgmlType;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -20,7 +20,8 @@ final class ModelOptions {
     Path tokenizer;
 
     @Option(names = "--dtype", paramLabel = "T",
-            description = "Weight type of dummy models: f32, f16, bf16, q8_0, q4_0 (default f32).")
+            description = "Weight type of dummy models (default f32): f32, f16, bf16, q8_0, q4_0, q4_1, q5_0,"
+                    + " q5_1, q2_k, q3_k, q4_k, q5_k, q6_k, or llama.cpp's mixes q4_k_m, q5_k_m.")
     String dtype;
 
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
@@ -58,8 +59,8 @@ final class ModelOptions {
         if (blockSize < 1) {
             throw new IllegalArgumentException("--block-size must be >= 1, got " + blockSize);
         }
-        GgmlType type = dtype == null ? null : GgmlType.parse(dtype);
-        Model loaded = ModelLoader.load(model, tokenizer, type, new DefaultTokenizerFactory());
+        QuantRecipe recipe = dtype == null ? null : QuantRecipe.parse(dtype);
+        Model loaded = ModelLoader.loadStoredAs(model, tokenizer, recipe, new DefaultTokenizerFactory());
         if (contextLength != null) {
             if (contextLength < 2) {
                 throw new IllegalArgumentException("--context-length must be >= 2, got " + contextLength);
