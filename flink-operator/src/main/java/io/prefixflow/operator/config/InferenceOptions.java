@@ -135,9 +135,11 @@ public final class InferenceOptions {
     public static final ConfigOption<Duration> ROUTING_LOAD_HALF_LIFE = ConfigOptions
             .key("prefixflow.routing.load-half-life")
             .durationType()
-            .defaultValue(Duration.ofSeconds(10))
+            .defaultValue(Duration.ofSeconds(1))
             .withDescription("CACHE_AWARE: routed work (uncached prompt tokens + max_tokens) counts as outstanding"
-                    + " and decays with this half-life.");
+                    + " and decays with this half-life, times the number of prepare subtasks (each sees that share"
+                    + " of the traffic); long enough to span several arrivals, short enough that work an engine"
+                    + " has finished is soon forgotten.");
 
     /** Cache-aware: when an unused replica of a prefix is forgotten. */
     public static final ConfigOption<Duration> ROUTING_REPLICA_IDLE_TIMEOUT = ConfigOptions

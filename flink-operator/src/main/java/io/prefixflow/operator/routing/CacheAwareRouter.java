@@ -30,8 +30,9 @@ import java.util.Objects;
  * expected to hold plus max_tokens.
  *
  * <p>Invariant (checked by property tests): no subtask's load exceeds the bound by more than one request's work.
- * NOTE: the absolute threshold is split over the routers because each prepare subtask sees about a
- * {@code 1/numRouters} share of the traffic and balances only that share.
+ * NOTE: each prepare subtask sees about a {@code 1/numRouters} share of the traffic and balances only that share,
+ * so it applies {@code 1/numRouters} of the absolute threshold, and it remembers work {@code numRouters} times
+ * longer (the half-life is per router), so that its estimate rests on as many requests as one router's would.
  */
 public final class CacheAwareRouter implements Router {
     private final int blockSize;
@@ -57,7 +58,7 @@ public final class CacheAwareRouter implements Router {
         this.absPerRouterTokens = (double) config.balanceAbsTokens() / numRouters;
         this.balanceRel = config.balanceRel();
         this.index = new PrefixIndex(config.indexCapacityEntries(), config.replicaIdleTimeoutMs());
-        this.loads = new LoadEstimate(numSubtasks, config.loadHalfLifeMs());
+        this.loads = new LoadEstimate(numSubtasks, config.loadHalfLifeMs() * numRouters);
         this.depth = new int[numSubtasks];
     }
 

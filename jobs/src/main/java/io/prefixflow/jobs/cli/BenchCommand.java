@@ -134,9 +134,15 @@ final class BenchCommand implements Callable<Integer> {
     Duration timeout = Duration.ofMinutes(15);
 
     @Option(names = "--warmup-requests", paramLabel = "N",
-            description = "Short requests sent and awaited before each measured run, so the job is up and the"
-                    + " JIT warm (default 4).")
-    int warmupRequests = 4;
+            description = "Requests of the workload's shape (another seed, so no shared prefix) sent and awaited"
+                    + " before each measured run, so the job is up and the JIT warm (default 8; with --dataset,"
+                    + " short fixed prompts).")
+    int warmupRequests = 8;
+
+    @Option(names = "--warmup-run", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "With several runs: one unreported run of the first variant on another seed's prompts"
+                    + " first, so that no variant pays for the JVM's warm-up (default on; --no-warmup-run).")
+    boolean warmupRun = true;
 
     @Option(names = "--output", paramLabel = "DIR", description = "Where results go (default bench-results).")
     Path output = Path.of("bench-results");
@@ -212,6 +218,12 @@ final class BenchCommand implements Callable<Integer> {
             err.println("Starting Kafka (in-process) ...");
             try (LocalStack stack = LocalStack.start()) {
                 int index = 0;
+                if (warmupRun && variants.size() > 1) {
+                    RunResult discarded = runEmbedded(stack, variants.get(0), variants.size(), base,
+                            otherSeed(workloadSpec), tokenizer, objectives, workloadConfig);
+                    err.printf(Locale.ROOT, "warm-up run (not reported): %.3f req/s%n",
+                            discarded.metrics().requestThroughput());
+                }
                 for (Variant v : variants) {
                     results.add(runEmbedded(stack, v, index++, base, workloadSpec, tokenizer, objectives,
                             workloadConfig));
@@ -245,10 +257,7 @@ final class BenchCommand implements Callable<Integer> {
         JobClient job = LocalStack.submit(conf, parallelism, "prefixflow bench " + v.name());
         try {
             BenchRun.Liveness alive = () -> LocalStack.failIfEnded(job);
-            List<BenchRequest> warmUp = new ArrayList<>();
-            for (int i = 0; i < warmupRequests; i++) {
-                warmUp.add(new BenchRequest("warm-up-" + index + "-" + i, "warm up request " + i, 4, null));
-            }
+            List<BenchRequest> warmUp = warmUpRequests(index, workloadSpec, tokenizer);
             if (!warmUp.isEmpty()) {
                 BenchRun.execute(stack.clientProperties(), topics, warmUp, new double[warmUp.size()], timeout, alive,
                         "warm-up");
@@ -260,6 +269,33 @@ final class BenchCommand implements Callable<Integer> {
         } finally {
             LocalStack.cancel(job);
         }
+    }
+
+    /**
+     * Requests of the workload's own shape but another seed (so they share no prefix with the measured ones):
+     * NOTE: tiny warm-up prompts left the JIT and the heap cold for the first run's long prompts and big
+     * batches, which then measured up to 20 % slower than the same variant run again later.
+     */
+    private List<BenchRequest> warmUpRequests(int runIndex, WorkloadSpec workloadSpec, Tokenizer tokenizer) {
+        List<BenchRequest> out = new ArrayList<>();
+        if (dataset != null || warmupRequests == 0) {
+            for (int i = 0; i < warmupRequests; i++) {
+                out.add(new BenchRequest("warm-up-" + runIndex + "-" + i, "warm up request " + i, 4, null));
+            }
+            return out;
+        }
+        for (BenchRequest r : Workloads.generate(otherSeed(workloadSpec), warmupRequests,
+                new SyntheticText(tokenizer))) {
+            out.add(new BenchRequest("warm-up-" + runIndex + "-" + r.id(), r.prompt(), r.maxTokens(),
+                    r.cacheKey() == null ? null : "warm-up-" + r.cacheKey()));
+        }
+        return out;
+    }
+
+    /** The same workload with another seed: same shapes, no prompt or prefix in common. */
+    private static WorkloadSpec otherSeed(WorkloadSpec w) {
+        return new WorkloadSpec(w.kind(), w.inputLen(), w.outputLen(), w.sharedLen(), w.numGroups(),
+                w.seed() + 1_000_003, w.systemLen(), w.zipfExponent());
     }
 
     private RunResult measure(Variant v, Properties clientProperties, LocalStack.Topics topics,
