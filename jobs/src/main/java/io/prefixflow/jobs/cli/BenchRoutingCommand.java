@@ -70,6 +70,11 @@ final class BenchRoutingCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seeds workloads and arrivals (default 42).")
     long seed = 42;
 
+    @Option(names = "--prepare-parallelism", paramLabel = "R",
+            description = "Routers (prepare subtasks), each routing every R-th request on its own estimate"
+                    + " (default: the inference parallelism, as the job runs).")
+    int prepareParallelism;
+
     @Option(names = "--block-size", paramLabel = "TOKENS", description = "Tokens per KV block (default 16).")
     int blockSize = 16;
 
@@ -97,7 +102,7 @@ final class BenchRoutingCommand implements Callable<Integer> {
         CostModel cost = CostModel.fromBenchEngine(calibrationJson);
         SimSettings settings = new SimSettings(parallelisms, workloads.stream().map(SimWorkload::parse).toList(),
                 requestsPerSubtask, kvBlocksPerSubtask, blockSize, maxRunning, maxBatchedTokens, arrivalLoad(),
-                seed, routingSettings());
+                seed, prepareParallelism, routingSettings());
         List<ModeResult> results = new RoutingSimulator(settings, cost, err).run();
         ObjectNode machine = machine(mapper, calibration == null ? "measured in-process by bench-routing"
                 : calibration.toString());

@@ -12,9 +12,9 @@ import java.util.Map;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 
 /**
- * Dispatch through the job's real routers: prepare parallelism = inference parallelism p, request i goes to
- * router {@code i mod p} (as Kafka partitions are spread over prepare subtasks), each router its own instance from
- * {@link RoutingSettings#newRouter} with {@code numRouters = p}, and the router's clock is the simulated arrival
+ * Dispatch through the job's real routers: r prepare subtasks (the job runs r = inference parallelism p), request
+ * i goes to router {@code i mod r} (as Kafka partitions are spread over prepare subtasks), each router its own
+ * instance from {@link RoutingSettings#newRouter} with {@code numRouters = r}, and the router's clock is the simulated arrival
  * time in ms. Max parallelism is Flink's default for p (what the job runs with). Counts the decision reasons.
  */
 public final class RouterDispatch implements Dispatch {
@@ -26,13 +26,14 @@ public final class RouterDispatch implements Dispatch {
     /**
      * @param settings    the routing options, mode included
      * @param parallelism p
+     * @param numRouters  r
      * @param blockSize   tokens per KV block
      */
-    public RouterDispatch(RoutingSettings settings, int parallelism, int blockSize) {
+    public RouterDispatch(RoutingSettings settings, int parallelism, int numRouters, int blockSize) {
         int maxParallelism = KeyGroupRangeAssignment.computeDefaultMaxParallelism(parallelism);
-        routers = new Router[parallelism];
-        for (int r = 0; r < parallelism; r++) {
-            routers[r] = settings.newRouter(parallelism, maxParallelism, parallelism, r, blockSize);
+        routers = new Router[numRouters];
+        for (int r = 0; r < numRouters; r++) {
+            routers[r] = settings.newRouter(parallelism, maxParallelism, numRouters, r, blockSize);
         }
     }
 

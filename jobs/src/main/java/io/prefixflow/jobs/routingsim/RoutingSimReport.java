@@ -43,6 +43,8 @@ public final class RoutingSimReport {
             s.put("load_vs_ideal_capacity", settings.load());
         }
         s.put("seed", settings.seed());
+        s.put("prepare_parallelism", settings.prepareParallelism() == 0 ? "= parallelism"
+                : String.valueOf(settings.prepareParallelism()));
         ObjectNode routing = s.putObject("routing");
         routing.put("prefix_blocks", settings.routing().prefixBlocks());
         routing.put("index_capacity", settings.routing().indexCapacity());

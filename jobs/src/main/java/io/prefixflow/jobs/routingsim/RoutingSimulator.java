@@ -65,7 +65,8 @@ public final class RoutingSimulator {
         List<ModeResult> out = new ArrayList<>();
         out.add(ModeResult.of(p, workload, "ideal", ideal, ideal, Map.of()));
         for (RoutingMode mode : MODES) {
-            RouterDispatch dispatch = new RouterDispatch(withMode(settings.routing(), mode), p, settings.blockSize());
+            RouterDispatch dispatch = new RouterDispatch(withMode(settings.routing(), mode), p, settings.routersAt(p),
+                    settings.blockSize());
             SimRun run = timed(p, workload, label(mode), () -> Simulation.run(arriving, engines(p, arriving), dispatch));
             Map<String, Long> reasons = new LinkedHashMap<>();
             dispatch.reasons().forEach((reason, count) -> reasons.put(reason.metricName(), count));

@@ -17,11 +17,13 @@ import java.util.Objects;
  * @param load                 offered load as a fraction of the ideal's capacity (Poisson arrivals at
  *                             {@code load} times the ideal's burst throughput), or infinity for a burst at t = 0
  * @param seed                 seeds workloads and arrivals
+ * @param prepareParallelism   routers (prepare subtasks), each seeing every {@code prepareParallelism}-th request;
+ *                             0 for p (the job's shape)
  * @param routing              the routing options; the mode is replaced by each compared mode
  */
 public record SimSettings(List<Integer> parallelisms, List<SimWorkload> workloads, int requestsPerSubtask,
                           int kvBlocksPerSubtask, int blockSize, int maxRunning, int maxBatchedTokens, double load,
-                          long seed, RoutingSettings routing) {
+                          long seed, int prepareParallelism, RoutingSettings routing) {
     public SimSettings {
         parallelisms = List.copyOf(parallelisms);
         workloads = List.copyOf(workloads);
@@ -37,9 +39,18 @@ public record SimSettings(List<Integer> parallelisms, List<SimWorkload> workload
             throw new IllegalArgumentException("--requests-per-subtask, --kv-blocks-per-subtask, block size,"
                     + " max running and max batched tokens must be >= 1");
         }
+        if (prepareParallelism < 0) {
+            throw new IllegalArgumentException("--prepare-parallelism must be >= 0 (0: the inference parallelism),"
+                    + " got " + prepareParallelism);
+        }
         if (!(load > 0)) {
             throw new IllegalArgumentException("--load must be > 0 (a fraction of the ideal's capacity), got " + load);
         }
+    }
+
+    /** Routers at inference parallelism {@code p}. */
+    public int routersAt(int p) {
+        return prepareParallelism == 0 ? p : prepareParallelism;
     }
 
     /** Whether all requests arrive at t = 0. */

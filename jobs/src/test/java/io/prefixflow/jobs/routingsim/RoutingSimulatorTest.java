@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The simulator end to end, in-process and small. */
 class RoutingSimulatorTest {
     private static SimSettings settings(List<SimWorkload> workloads, double load) {
-        return new SimSettings(List.of(4), workloads, 12, 400, 16, 64, 512, load, 7,
+        return new SimSettings(List.of(4), workloads, 12, 400, 16, 64, 512, load, 7, 0,
                 RoutingSettings.from(new Configuration()));
     }
 
