@@ -185,7 +185,8 @@ final class BenchRoutingCommand implements Callable<Integer> {
     }
 
     private String commandLine() {
-        List<String> args = new ArrayList<>(List.of("bench-routing"));
+        // NOTE: originalArgs are the whole command line's, the subcommand's name included.
+        List<String> args = new ArrayList<>(List.of("java -jar prefixflow.jar"));
         args.addAll(spec.commandLine().getParseResult().originalArgs());
         return args.stream().collect(Collectors.joining(" "));
     }
