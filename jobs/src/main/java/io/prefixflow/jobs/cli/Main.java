@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "LLM inference inside Apache Flink: prefix-routed, paged-KV, continuously batched.",
         subcommands = {QuickstartCommand.class, RunCommand.class, ProduceCommand.class, ConsumeCommand.class,
             GenerateCommand.class, BenchEngineCommand.class, BenchPrefixCommand.class, BenchCommand.class,
+            BenchRoutingCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) throws Exception {
