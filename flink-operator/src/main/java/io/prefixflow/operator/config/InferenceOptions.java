@@ -118,18 +118,17 @@ public final class InferenceOptions {
     public static final ConfigOption<Integer> ROUTING_BALANCE_ABS = ConfigOptions
             .key("prefixflow.routing.balance-abs-threshold")
             .intType()
-            .defaultValue(1024)
-            .withDescription("CACHE_AWARE: a subtask is past the balance bound when its outstanding work exceeds"
-                    + " the least loaded subtask's by more than this many tokens AND by more than the relative"
-                    + " threshold; its prefixes then go elsewhere. Summed over prepare subtasks.");
+            .defaultValue(256)
+            .withDescription("CACHE_AWARE: a prefix gets more than one replica only while its recent work (decayed,"
+                    + " all prepare subtasks together) exceeds this many tokens; below it, it stays on one subtask.");
 
     /** Cache-aware: relative balance threshold. */
     public static final ConfigOption<Double> ROUTING_BALANCE_REL = ConfigOptions
             .key("prefixflow.routing.balance-rel-threshold")
             .doubleType()
             .defaultValue(1.1)
-            .withDescription("CACHE_AWARE: the relative part of the balance bound, a factor (>= 1) over the least"
-                    + " loaded subtask's outstanding work.");
+            .withDescription("CACHE_AWARE: headroom of a hot prefix's replica set: a prefix carrying a share f of"
+                    + " the recent work gets ceil(this * parallelism * f) replicas (a factor >= 1).");
 
     /** Cache-aware: how long the load estimate remembers routed work. */
     public static final ConfigOption<Duration> ROUTING_LOAD_HALF_LIFE = ConfigOptions

@@ -68,7 +68,8 @@ public record RoutingSettings(RoutingMode mode, int prefixBlocks, int indexCapac
      */
     public Router newRouter(int numSubtasks, int maxParallelism, int numRouters, int routerIndex, int blockSize) {
         return switch (mode) {
-            case CACHE_AWARE -> new CacheAwareRouter(cacheAwareConfig(), numSubtasks, numRouters, blockSize);
+            case CACHE_AWARE -> new CacheAwareRouter(cacheAwareConfig(), numSubtasks, numRouters, routerIndex,
+                    blockSize);
             case PREFIX -> new FingerprintRouter(numSubtasks, maxParallelism, blockSize, prefixBlocks);
             case ROUND_ROBIN -> new RoundRobinRouter(numSubtasks, routerIndex);
         };

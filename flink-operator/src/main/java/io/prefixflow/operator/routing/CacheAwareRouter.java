@@ -1,110 +1,200 @@
 package io.prefixflow.operator.routing;
 
+import io.prefixflow.kv.hash.BlockHash;
 import java.util.Objects;
 
 /**
- * {@code CACHE_AWARE}: to the subtask that holds the longest prefix of the prompt, within a balance bound.
+ * {@code CACHE_AWARE}: each prefix has a replica set sized by its share of the traffic, and a request goes to the
+ * least loaded replica of its deepest known prefix.
  *
- * <p>Per request, with {@code load} the outstanding-work estimate ({@link LoadEstimate}) and {@code min} its
- * smallest value over the subtasks:
+ * <p>Per request, walking its {@link RoutingChain} from the root over the entries this router has seen before
+ * ({@link PrefixIndex}), starting with every subtask as a candidate:
  * <pre>
- *   bound      = max(min + absThreshold / numRouters, relThreshold * min)       (SGLang's two thresholds)
- *   eligible   = subtasks with load &lt;= bound                                  (never empty: min is eligible)
- *   depth(s)   = leading entries of the request's {@link RoutingChain} that s holds ({@link PrefixIndex})
- *   d          = the largest depth(s) of an eligible s
- *   anchor     = the deepest matched chain entry, or the chain's anchor when nothing matched
- *   d &gt; 0:    among eligible s with depth(s) = d, the least max(load(s), absThreshold / numRouters);
- *              ties by the highest rendezvous score score(anchor, s)
- *   d = 0:     among all eligible s, the highest score(anchor, s)     (bounded-load consistent hashing)
+ *   share(h)    = recent work through prefix h / recent work of all requests        (this router's view)
+ *   needed(h)   = 1 if share(h) * totalWork * numRouters &lt; absThreshold, else ceil(relThreshold * p * share(h))
+ *   candidates  = the first needed(h) of the candidates in rendezvous order of h,  for each known h whose
+ *                 needed(h) is below the candidates' number
+ *   unknown     = the rest of the chain; when it is a new conversation (a cache_key never seen) the candidates
+ *                 narrow to the first in rendezvous order of the key, when it is a new document (at least
+ *                 {@value #PIN_BLOCKS} blocks) to the first {@value #PIN_CHOICES} in rendezvous order of its first
+ *                 block: every router places it on the same subtask or two
+ *   choice      = the candidate with the least outstanding work ({@link LoadEstimate}); ties go round the
+ *                 candidates from a position given by the router's index
  * </pre>
- * NOTE: among the replicas of a prefix a load under the absolute threshold counts as idle. So a prefix whose
- * traffic stays under it is sent to its best-scoring replica only (the others go idle and are forgotten), and
- * a hot one is spread evenly over its replicas instead of filling the best-scoring one up to the bound.
- * A chosen subtask with depth 0 means every holder was past the bound ({@link RoutingReason#OVERLOAD}) or
- * there was none ({@link RoutingReason#COLD}); it then holds the prefix too. So a hot prefix gains replicas
- * exactly while its holders are past the bound; one that cools is sent to its best-scoring replica only, and the
- * others are forgotten after the idle timeout. Rendezvous (highest-random-weight) hashing is the consistent
- * hash: independent routers with equal loads pick the same subtask for a cold prefix, and the order in which a
- * prefix spills over is fixed by the prefix, not by who happens to be least loaded this instant, so its
- * replicas stay few and stable. The chosen subtask is charged the request's work: prompt tokens it is not
- * expected to hold plus max_tokens.
+ * So a prefix that is a 1/p share of the traffic or less stays on one subtask (rendezvous hashing: all routers agree
+ * without talking), a hot one (a system prompt before everything, a popular document) is replicated on as many
+ * subtasks as its share needs and spread evenly over them, and a prefix that cools down narrows back to its first
+ * replicas (the others are forgotten after the idle timeout). Replica sets are nested, so a document's replicas
+ * hold the system prompt in front of it too.
  *
- * <p>Invariant (checked by property tests): no subtask's load exceeds the bound by more than one request's work.
- * NOTE: each prepare subtask sees about a {@code 1/numRouters} share of the traffic and balances only that share,
- * so it applies {@code 1/numRouters} of the absolute threshold, and it remembers work {@code numRouters} times
- * longer (the half-life is per router), so that its estimate rests on as many requests as one router's would.
+ * <p>NOTE: why shares, not a load bound. Each prepare subtask routes about a {@code 1/numRouters} share of the
+ * traffic, so its per-subtask load estimate rests on few requests once there are many subtasks: with 128, most
+ * subtasks' estimates are zero and any threshold against the least loaded one declares every used subtask
+ * overloaded (measured with {@code bench-routing}: hit rate and balance collapsed). A prefix's share is an
+ * aggregate over all of its requests, so it is accurate exactly for the hot prefixes that need replicas; loads are
+ * compared only among a prefix's few replicas, where the estimates are comparable, and equal estimates are broken
+ * in a different order by each router, as round-robin's offsets are.
+ *
+ * <p>The chosen subtask is charged the request's work: prompt tokens it is not expected to hold plus max_tokens.
+ * Invariant (checked by property tests): the chosen subtask is a least loaded candidate.
  */
 public final class CacheAwareRouter implements Router {
+    /** Blocks of unknown prompt from which the unknown part is a document to pin, not a private suffix. */
+    static final int PIN_BLOCKS = 8;
+    /**
+     * Subtasks an unknown document is pinned to, the less loaded taking it: two, not one, because every router's
+     * first sight of a popular document is unknown to it, and with one choice those first sights all land on the
+     * same subtask (measured: max/mean 1.8 at 32 subtasks); a cache_key's conversation keeps one.
+     */
+    static final int PIN_CHOICES = 2;
+
     private final int blockSize;
-    private final double absPerRouterTokens;
+    private final int numSubtasks;
+    private final int numRouters;
+    private final int routerIndex;
+    private final double absTokens;
     private final double balanceRel;
+    private final double halfLifeMs;
     private final PrefixIndex index;
     private final LoadEstimate loads;
     private final int[] depth;
+    private final int[] candidates;
+    private final long[] scores;
+    private double totalWorkTokens;
+    private long totalAtMs;
+    private int lastNumCandidates;
 
     /**
      * @param config      thresholds and bounds
      * @param numSubtasks inference subtasks
      * @param numRouters  prepare subtasks routing in parallel, each with its own instance
+     * @param routerIndex this router's index among them
      * @param blockSize   tokens per KV block, as the engine's
      */
-    public CacheAwareRouter(CacheAwareConfig config, int numSubtasks, int numRouters, int blockSize) {
+    public CacheAwareRouter(CacheAwareConfig config, int numSubtasks, int numRouters, int routerIndex,
+                            int blockSize) {
         Objects.requireNonNull(config, "config");
         if (numSubtasks < 1 || numRouters < 1 || blockSize < 1) {
             throw new IllegalArgumentException("numSubtasks, numRouters and blockSize must be >= 1, got "
                     + numSubtasks + ", " + numRouters + ", " + blockSize);
         }
         this.blockSize = blockSize;
-        this.absPerRouterTokens = (double) config.balanceAbsTokens() / numRouters;
+        this.numSubtasks = numSubtasks;
+        this.numRouters = numRouters;
+        this.routerIndex = Math.floorMod(routerIndex, numSubtasks);
+        this.absTokens = config.balanceAbsTokens();
         this.balanceRel = config.balanceRel();
-        this.index = new PrefixIndex(config.indexCapacityEntries(), config.replicaIdleTimeoutMs());
+        this.halfLifeMs = (double) config.loadHalfLifeMs() * numRouters;
+        this.index = new PrefixIndex(config.indexCapacityEntries(), config.replicaIdleTimeoutMs(),
+                config.loadHalfLifeMs() * numRouters);
         this.loads = new LoadEstimate(numSubtasks, config.loadHalfLifeMs() * numRouters);
         this.depth = new int[numSubtasks];
+        this.candidates = new int[numSubtasks];
+        this.scores = new long[numSubtasks];
     }
 
     @Override
     public RoutingDecision route(RouteRequest request, long nowMs) {
         RoutingChain chain = RoutingChain.of(request, blockSize);
+        java.util.List<BlockHash> hashes = chain.hashes();
         loads.decayTo(nowMs);
-        int deepest = index.match(chain.hashes(), nowMs, depth);
-        double bound = bound();
-        long anchor = deepest > 0 ? mix(chain.hashes().get(deepest - 1).hi(), chain.hashes().get(deepest - 1).lo())
-                : mix(chain.anchor().hi(), chain.anchor().lo());
-        int bestDepth = 0;
-        for (int s = 0; s < depth.length; s++) {
-            if (loads.load(s) <= bound) {
-                bestDepth = Math.max(bestDepth, depth[s]);
+        double total = totalWork(nowMs);
+        java.util.Arrays.fill(depth, 0);
+        int numCandidates = numSubtasks;
+        for (int s = 0; s < numSubtasks; s++) {
+            candidates[s] = s;
+        }
+        int known = 0;
+        for (int i = 0; i < hashes.size(); i++) {
+            PrefixIndex.Entry entry = index.get(hashes.get(i), nowMs);
+            if (entry == null) {
+                break;
+            }
+            known = i + 1;
+            for (int r = 0; r < entry.numReplicas(); r++) {
+                int subtask = entry.replica(r);
+                if (subtask < numSubtasks && depth[subtask] == i) {
+                    depth[subtask] = i + 1;
+                }
+            }
+            int needed = needed(entry.work(nowMs, halfLifeMs), total);
+            if (needed < numCandidates) {
+                numCandidates = narrow(numCandidates, needed, hashes.get(i));
             }
         }
+        int unknownBlocks = hashes.size() - known;
+        boolean newKey = known == 0 && chain.rootEntries() == 1;
+        if (unknownBlocks > 0 && numCandidates > 1 && (newKey || unknownBlocks >= PIN_BLOCKS)) {
+            numCandidates = narrow(numCandidates, newKey ? 1 : Math.min(PIN_CHOICES, numCandidates),
+                    hashes.get(known));
+        }
+        lastNumCandidates = numCandidates;
         int best = -1;
         double bestLoad = 0;
-        long bestScore = 0;
-        for (int s = 0; s < depth.length; s++) {
-            if (loads.load(s) > bound || depth[s] != bestDepth) {
-                continue;
-            }
-            // among holders: the least loaded, counting loads under the absolute threshold as idle
-            double load = bestDepth > 0 ? Math.max(loads.load(s), absPerRouterTokens) : 0;
-            long score = score(anchor, s);
-            if (best < 0 || load < bestLoad || (load == bestLoad && score > bestScore)) {
+        int bestTurn = 0;
+        for (int c = 0; c < numCandidates; c++) {
+            int s = candidates[c];
+            double load = loads.load(s);
+            int turn = Math.floorMod(c - routerIndex, numCandidates);
+            if (best < 0 || load < bestLoad || (load == bestLoad && turn < bestTurn)) {
                 best = s;
                 bestLoad = load;
-                bestScore = score;
+                bestTurn = turn;
             }
         }
-        RoutingReason reason = bestDepth > 0 ? RoutingReason.PREFIX_HIT
-                : deepest > 0 ? RoutingReason.OVERLOAD : RoutingReason.COLD;
-        int cached = chain.cachedPromptTokens(bestDepth);
+        RoutingReason reason = depth[best] > 0 ? RoutingReason.PREFIX_HIT
+                : known > 0 ? RoutingReason.OVERLOAD : RoutingReason.COLD;
+        int cached = chain.cachedPromptTokens(depth[best]);
         long work = (long) (chain.promptTokens() - cached) + Math.max(0, request.maxTokens());
         loads.add(best, work);
-        index.record(chain.hashes(), best, nowMs);
+        totalWorkTokens = total + work;
+        index.record(hashes, best, work, nowMs);
         return new RoutingDecision(best, reason, cached, work);
     }
 
-    /** The current balance bound in tokens (for tests and metrics). */
-    public double bound() {
-        double min = loads.min();
-        return Math.max(min + absPerRouterTokens, balanceRel * min);
+    /** Replicas a prefix with {@code workTokens} of recent work needs, given {@code totalTokens} of all. */
+    private int needed(double workTokens, double totalTokens) {
+        if (totalTokens <= 0 || workTokens * numRouters < absTokens) {
+            return 1;
+        }
+        double replicas = Math.ceil(balanceRel * numSubtasks * workTokens / totalTokens - 1e-9);
+        return (int) Math.max(1, Math.min(numSubtasks, replicas));
+    }
+
+    /** Keeps the first {@code keep} candidates in rendezvous order of {@code key}; returns the new count. */
+    private int narrow(int count, int keep, BlockHash key) {
+        long anchor = mix(key.hi(), key.lo());
+        for (int c = 0; c < count; c++) {
+            scores[c] = score(anchor, candidates[c]);
+        }
+        // partial selection sort: keep is small, or it is close to count and the loop stops early
+        for (int i = 0; i < keep; i++) {
+            int max = i;
+            for (int j = i + 1; j < count; j++) {
+                if (scores[j] > scores[max]) {
+                    max = j;
+                }
+            }
+            swap(i, max);
+        }
+        return keep;
+    }
+
+    private void swap(int i, int j) {
+        int c = candidates[i];
+        candidates[i] = candidates[j];
+        candidates[j] = c;
+        long s = scores[i];
+        scores[i] = scores[j];
+        scores[j] = s;
+    }
+
+    private double totalWork(long nowMs) {
+        if (nowMs > totalAtMs) {
+            totalWorkTokens *= Math.pow(0.5, (nowMs - totalAtMs) / halfLifeMs);
+            totalAtMs = nowMs;
+        }
+        return totalWorkTokens;
     }
 
     /** The current load estimate of a subtask in tokens (for tests and metrics). */
@@ -112,8 +202,13 @@ public final class CacheAwareRouter implements Router {
         return loads.load(subtask);
     }
 
+    /** The candidates of the last decision (for tests). */
+    int[] lastCandidates() {
+        return java.util.Arrays.copyOf(candidates, lastNumCandidates);
+    }
+
     /** Subtasks remembered as holding {@code hash} (for tests). */
-    int replicasOf(io.prefixflow.kv.hash.BlockHash hash) {
+    int replicasOf(BlockHash hash) {
         return index.replicasOf(hash);
     }
 
