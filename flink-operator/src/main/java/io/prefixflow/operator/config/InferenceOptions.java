@@ -119,8 +119,10 @@ public final class InferenceOptions {
             .key("prefixflow.routing.balance-abs-threshold")
             .intType()
             .defaultValue(256)
-            .withDescription("CACHE_AWARE: a prefix gets more than one replica only while its recent work (decayed,"
-                    + " all prepare subtasks together) exceeds this many tokens; below it, it stays on one subtask.");
+            .withDescription("CACHE_AWARE: a prefix gets more than two replicas only while its recent work (decayed,"
+                    + " all prepare subtasks together) exceeds this many tokens; and a replica holding the prefix is"
+                    + " chosen only while its outstanding work is within this many tokens (divided by the prepare"
+                    + " parallelism) of the least loaded replica's.");
 
     /** Cache-aware: relative balance threshold. */
     public static final ConfigOption<Double> ROUTING_BALANCE_REL = ConfigOptions

@@ -18,13 +18,16 @@ import java.util.Objects;
  *                 narrow to the first in rendezvous order of the key, when it is a new document (at least
  *                 {@value #PIN_BLOCKS} blocks) to the first {@value #PIN_CHOICES} in rendezvous order of its first
  *                 block: every router places it on the same subtask or two
- *   choice      = the candidate with the least outstanding work ({@link LoadEstimate}); ties go round the
- *                 candidates from a position given by the router's index
+ *                 (a known prefix keeps at least {@value #MIN_CHOICES} candidates: the power of two choices)
+ *   eligible    = candidates whose outstanding work ({@link LoadEstimate}) is within absThreshold / numRouters
+ *                 of the least loaded candidate's
+ *   choice      = the eligible candidate holding the deepest prefix, then the least loaded, equal ones in turn
+ *                 from a position given by the router's index (as round-robin's offsets)
  * </pre>
  * So a prefix that is a 1/p share of the traffic or less stays on one subtask (rendezvous hashing: all routers agree
  * without talking), a hot one (a system prompt before everything, a popular document) is replicated on as many
  * subtasks as its share needs and spread evenly over them, and a prefix that cools down narrows back to its first
- * replicas (the others are forgotten after the idle timeout). Replica sets are nested, so a document's replicas
+ * two replicas (the others are forgotten after the idle timeout). Replica sets are nested, so a document's replicas
  * hold the system prompt in front of it too.
  *
  * <p>NOTE: why shares, not a load bound. Each prepare subtask routes about a {@code 1/numRouters} share of the
@@ -36,7 +39,8 @@ import java.util.Objects;
  * in a different order by each router, as round-robin's offsets are.
  *
  * <p>The chosen subtask is charged the request's work: prompt tokens it is not expected to hold plus max_tokens.
- * Invariant (checked by property tests): the chosen subtask is a least loaded candidate.
+ * Invariant (checked by property tests): the chosen subtask's load is within absThreshold / numRouters of the least
+ * loaded candidate's, so among a prefix's replicas the balance bound is exceeded by at most one request's work.
  */
 public final class CacheAwareRouter implements Router {
     /** Blocks of unknown prompt from which the unknown part is a document to pin, not a private suffix. */
@@ -47,6 +51,8 @@ public final class CacheAwareRouter implements Router {
      * same subtask (measured: max/mean 1.8 at 32 subtasks); a cache_key's conversation keeps one.
      */
     static final int PIN_CHOICES = 2;
+    /** Candidates a known prefix keeps at least: two choices, so that a few prefixes on few subtasks balance. */
+    static final int MIN_CHOICES = 2;
 
     private final int blockSize;
     private final int numSubtasks;
@@ -117,7 +123,9 @@ public final class CacheAwareRouter implements Router {
                     depth[subtask] = i + 1;
                 }
             }
-            int needed = needed(entry.work(nowMs, halfLifeMs), total);
+            // a conversation or document key keeps one home; a known prefix at least two choices
+            int atLeast = i < chain.rootEntries() ? 1 : Math.min(MIN_CHOICES, numSubtasks);
+            int needed = Math.max(atLeast, needed(entry.work(nowMs, halfLifeMs), total));
             if (needed < numCandidates) {
                 numCandidates = narrow(numCandidates, needed, hashes.get(i));
             }
@@ -129,14 +137,25 @@ public final class CacheAwareRouter implements Router {
                     hashes.get(known));
         }
         lastNumCandidates = numCandidates;
+        double minLoad = Double.POSITIVE_INFINITY;
+        for (int c = 0; c < numCandidates; c++) {
+            minLoad = Math.min(minLoad, loads.load(candidates[c]));
+        }
+        double bound = minLoad + absTokens / numRouters;
         int best = -1;
         double bestLoad = 0;
         int bestTurn = 0;
         for (int c = 0; c < numCandidates; c++) {
             int s = candidates[c];
             double load = loads.load(s);
+            if (load > bound) {
+                continue;
+            }
             int turn = Math.floorMod(c - routerIndex, numCandidates);
-            if (best < 0 || load < bestLoad || (load == bestLoad && turn < bestTurn)) {
+            // within the bound: the deepest holder; equal ones by load, then in turn from a per-router position
+            boolean better = best < 0 || depth[s] > depth[best]
+                    || (depth[s] == depth[best] && (load < bestLoad || (load == bestLoad && turn < bestTurn)));
+            if (better) {
                 best = s;
                 bestLoad = load;
                 bestTurn = turn;

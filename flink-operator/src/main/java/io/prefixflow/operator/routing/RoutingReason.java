@@ -2,11 +2,14 @@ package io.prefixflow.operator.routing;
 
 /** Why a router chose a subtask; each is counted in the prepare stage's metrics. */
 public enum RoutingReason {
-    /** Cache-aware: to a subtask that holds a prefix of the prompt and is within the balance bound. */
+    /** Cache-aware: to a subtask that holds a prefix of the prompt (the least loaded of its replica set). */
     PREFIX_HIT,
-    /** Cache-aware: every subtask holding a prefix was past the bound, so another one takes it (and the prefix). */
+    /**
+     * Cache-aware: the prompt's prefix is known, but it went to a member of the prefix's replica set that does not
+     * hold it yet (the set grew because the prefix got hotter), which from then on holds it too.
+     */
     OVERLOAD,
-    /** Cache-aware: no subtask holds any prefix; a bounded-load consistent-hash choice of the first block. */
+    /** Cache-aware: this router knows no prefix of the prompt; placed by rendezvous hashing of its content. */
     COLD,
     /** Fixed fingerprint of the first k blocks (or the cache_key): {@code PREFIX} mode. */
     FINGERPRINT,

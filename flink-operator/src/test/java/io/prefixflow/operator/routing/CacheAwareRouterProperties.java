@@ -54,7 +54,7 @@ class CacheAwareRouterProperties {
     }
 
     @Property(tries = 200)
-    void theChosenSubtaskIsALeastLoadedCandidate(@ForAll("traffic") List<Step> traffic,
+    void theChosenSubtaskIsWithinTheBoundOfItsCandidates(@ForAll("traffic") List<Step> traffic,
                                                 @ForAll @IntRange(min = 1, max = 12) int numSubtasks,
                                                 @ForAll @IntRange(min = 1, max = 4) int numRouters,
                                                 @ForAll @IntRange(min = 0, max = 4096) int absTokens,
@@ -68,16 +68,17 @@ class CacheAwareRouterProperties {
             now += step.advanceMs();
             RouteRequest request = step.toRequest(i);
             double[] before = new double[numSubtasks];
-            // decay multiplies every load by one factor, so the order before the decay is the order at it
             for (int s = 0; s < numSubtasks; s++) {
                 before[s] = router.load(s);
             }
             RoutingDecision d = router.route(request, now);
             int[] candidates = router.lastCandidates();
             assertThat(candidates).as("request %d", i).contains(d.subtask());
+            // the estimate decays (half-life 10 s per router) before the decision reads it
+            double scale = i == 0 ? 1 : Math.pow(0.5, step.advanceMs() / (10_000.0 * numRouters));
             for (int c : candidates) {
-                assertThat(before[d.subtask()]).as("request %d: load of %d vs candidate %d", i, d.subtask(), c)
-                        .isLessThanOrEqualTo(before[c]);
+                assertThat(before[d.subtask()] * scale).as("request %d: load of %d vs candidate %d", i, d.subtask(), c)
+                        .isLessThanOrEqualTo(before[c] * scale + (double) absTokens / numRouters + 1e-6);
             }
             assertThat(d.subtask()).isBetween(0, numSubtasks - 1);
             assertThat(d.workTokens()).isEqualTo(request.promptTokens().length - d.matchedPromptTokens()

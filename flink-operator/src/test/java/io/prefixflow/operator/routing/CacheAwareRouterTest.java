@@ -102,8 +102,9 @@ class CacheAwareRouterTest {
                 coolSubtasks.add(d.subtask());
             }
         }
-        assertThat(coolSubtasks).as("cool: one replica serves it").hasSize(1);
-        assertThat(router.replicasOf(systemPromptEnd)).as("idle replicas forgotten").isEqualTo(1);
+        assertThat(coolSubtasks).as("cool: its two first replicas serve it").hasSize(CacheAwareRouter.MIN_CHOICES);
+        assertThat(router.replicasOf(systemPromptEnd)).as("idle replicas forgotten")
+                .isEqualTo(CacheAwareRouter.MIN_CHOICES);
     }
 
     @Test
