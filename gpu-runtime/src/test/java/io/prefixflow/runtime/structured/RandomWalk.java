@@ -30,4 +30,32 @@ final class RandomWalk {
         }
         return dfa.isAccepting(state) ? new String(out, StandardCharsets.UTF_8) : null;
     }
+
+    /** The most bytes an accepted output can have, or {@link Integer#MAX_VALUE} when unbounded (a cycle). */
+    static int longestOutputBytes(ByteDfa dfa) {
+        int[] memo = new int[dfa.numStates()];
+        Arrays.fill(memo, -1);
+        return longest(dfa, dfa.start(), memo, new boolean[dfa.numStates()]);
+    }
+
+    private static int longest(ByteDfa dfa, int state, int[] memo, boolean[] onPath) {
+        if (memo[state] >= 0) {
+            return memo[state];
+        }
+        if (onPath[state]) {
+            return Integer.MAX_VALUE;
+        }
+        onPath[state] = true;
+        int best = 0;
+        for (int b = 0; b < 256 && best < Integer.MAX_VALUE; b++) {
+            int next = dfa.next(state, b);
+            if (next != ByteDfa.DEAD) {
+                int rest = longest(dfa, next, memo, onPath);
+                best = rest == Integer.MAX_VALUE ? rest : Math.max(best, rest + 1);
+            }
+        }
+        onPath[state] = false;
+        memo[state] = best;
+        return best;
+    }
 }
