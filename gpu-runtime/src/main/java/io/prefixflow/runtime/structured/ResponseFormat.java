@@ -13,7 +13,7 @@ import java.util.Locale;
  *
  * <pre>{@code
  * {"type": "json_object"}
- * {"type": "json_schema", "schema": {...}}       (the schema as an object, or as a string holding JSON)
+ * {"type": "json_schema", "json_schema": {...}}  (or "schema"; an object, or a string holding JSON)
  * {"type": "choice", "choices": ["sunny", "rainy"]}
  * {"type": "regex", "pattern": "[A-Z]{3}-\\d{4}"}
  * }</pre>
@@ -49,7 +49,7 @@ public record ResponseFormat(Type type, String schema, List<String> choices, Str
         }
         if ((type == Type.JSON_SCHEMA) != (schema != null)) {
             throw new UnsupportedFormatException("response_format " + type.wireName()
-                    + (schema == null ? " needs a 'schema'" : " takes no 'schema'"));
+                    + (schema == null ? " needs a 'json_schema'" : " takes no 'json_schema'"));
         }
         if ((type == Type.CHOICE) != (choices != null)) {
             throw new UnsupportedFormatException("response_format " + type.wireName()
@@ -105,8 +105,18 @@ public record ResponseFormat(Type type, String schema, List<String> choices, Str
             throw new UnsupportedFormatException("response_format type '" + typeName
                     + "' is not supported (json_object, json_schema, choice, regex)");
         }
+        if (node.has("json_schema") && node.has("schema")) {
+            throw new UnsupportedFormatException("response_format has both 'json_schema' and 'schema'; give one");
+        }
+        for (java.util.Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!List.of("type", "json_schema", "schema", "choices", "pattern").contains(key)) {
+                throw new UnsupportedFormatException("response_format key '" + key + "' is not known (type,"
+                        + " json_schema or schema, choices, pattern)");
+            }
+        }
         String schema = null;
-        JsonNode schemaNode = node.get("schema");
+        JsonNode schemaNode = node.has("json_schema") ? node.get("json_schema") : node.get("schema");
         if (schemaNode != null && !schemaNode.isNull()) {
             schema = schemaNode.isTextual() ? schemaNode.textValue() : schemaNode.toString();
         }
