@@ -10,6 +10,7 @@ import io.prefixflow.runtime.generate.FinishReason;
 import io.prefixflow.runtime.testing.SharedData;
 import io.prefixflow.runtime.tokenizer.ByteTokenizer;
 import io.prefixflow.runtime.tokenizer.GgufTokenizers;
+import io.prefixflow.runtime.tokenizer.Llama2cTokenizer;
 import io.prefixflow.runtime.tokenizer.Tokenizer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -28,7 +29,8 @@ import org.opentest4j.AssertionFailedError;
 
 /**
  * Masks over real vocabularies: SPM (llama, 32000 tokens, byte fallback and U+2581), byte-level BPE (GPT-2,
- * 50257 tokens), stories260K's SPM (512 tokens) and the dummy models' byte tokenizer. Random schemas,
+ * 50257 tokens), stories260K's SPM (512 tokens) in its GGUF and llama2.c forms, and the dummy models' byte
+ * tokenizer. Random schemas,
  * prompts and logits; every completed output must validate and every stopped-short one must still be a
  * prefix of a valid output.
  */
@@ -41,6 +43,9 @@ class VocabularyMaskTest {
         return TOKENIZERS.computeIfAbsent(name, n -> {
             if (n.equals("bytes")) {
                 return new ByteTokenizer(32000);
+            }
+            if (n.equals("tok512.bin")) {
+                return Llama2cTokenizer.load(SharedData.model(n));
             }
             String file = n.equals("stories260K.gguf") ? n : "vocab/" + n;
             return GgufTokenizers.fromGguf(GgufFile.open(SharedData.model(file)));
@@ -57,7 +62,8 @@ class VocabularyMaskTest {
 
     @Provide
     Arbitrary<String> vocabularies() {
-        return Arbitraries.of("ggml-vocab-llama-spm.gguf", "ggml-vocab-gpt-2.gguf", "stories260K.gguf", "bytes");
+        return Arbitraries.of("ggml-vocab-llama-spm.gguf", "ggml-vocab-gpt-2.gguf", "stories260K.gguf", "tok512.bin",
+                "bytes");
     }
 
     @Property(tries = 60)
