@@ -36,11 +36,6 @@ final class PromptsFile {
     private PromptsFile() {
     }
 
-    /** The file's prompts in file order; {@code defaults} supplies settings a line leaves out. */
-    static List<PromptLine> read(Path file, SamplingParams defaults) {
-        return read(file, defaults, null);
-    }
-
     /**
      * The file's prompts in file order; {@code defaults} and {@code defaultFormat} (null for free text)
      * supply settings a line leaves out.
