@@ -15,7 +15,8 @@ import java.time.Instant;
  * <p>NOTE: not thread-safe (it reuses Avro's decoder); one per source reader.
  */
 public final class RequestDecoder {
-    private final AvroBinary<InferenceRequest> codec = AvroBinary.of(InferenceRequest.class);
+    private final AvroBinary<InferenceRequest> codec = AvroBinary.of(InferenceRequest.class,
+            SchemaHistory.inferenceRequestWriters());
 
     /**
      * Decodes and validates one record.

@@ -57,6 +57,13 @@ public final class OpenAiCompletionsClient {
                     + " OPENAI backend sends prompt text to /v1/completions; chat messages are not supported,"
                     + " send a prompt", subtask, startNanos));
         }
+        if (request.getResponseFormat() != null) {
+            // NOTE: OpenAI-compatible servers differ in how (and whether) they constrain /v1/completions, and one
+            // that ignores an unknown parameter would return free text; an error is honest, free text is not.
+            return CompletableFuture.completedFuture(error(request, "response_format is served only by the"
+                    + " embedded engine; the " + RemoteOptions.SERVING_BACKEND.key() + " OPENAI backend does not"
+                    + " constrain its output", subtask, startNanos));
+        }
         String body = CompletionsJson.requestBody(request, settings.model());
         CompletableFuture<Completion> result = new CompletableFuture<>();
         attempt(request, body, 0, subtask, startNanos, result);

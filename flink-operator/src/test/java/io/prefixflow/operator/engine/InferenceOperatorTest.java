@@ -142,6 +142,37 @@ class InferenceOperatorTest {
     }
 
     /** Runs the harness's mails on this (the mailbox) thread until {@code done}, for at most 60 s. */
+    @Test
+    void responseFormatsConstrainTheTextAndBadOnesAreErrorCompletionsNamingTheProblem() throws Exception {
+        InferenceRequest choice = TestRequests.prompt("choice", "The weather is", 20, 1);
+        choice.setResponseFormat(io.prefixflow.connectors.avro.ResponseFormat.newBuilder()
+                .setType(io.prefixflow.connectors.avro.ResponseFormatType.CHOICE)
+                .setChoices(List.of("sunny", "rainy")).build());
+        InferenceRequest unsupported = TestRequests.prompt("oneOf", "The weather is", 20, 2);
+        unsupported.setResponseFormat(io.prefixflow.connectors.avro.ResponseFormat.newBuilder()
+                .setType(io.prefixflow.connectors.avro.ResponseFormatType.JSON_SCHEMA)
+                .setJsonSchema("{\"oneOf\":[{\"type\":\"null\"}]}").build());
+        InferenceRequest malformed = TestRequests.prompt("noSchema", "The weather is", 20, 3);
+        malformed.setResponseFormat(io.prefixflow.connectors.avro.ResponseFormat.newBuilder()
+                .setType(io.prefixflow.connectors.avro.ResponseFormatType.JSON_SCHEMA).build());
+        try (var h = harness()) {
+            h.open();
+            for (InferenceRequest r : List.of(choice, unsupported, malformed)) {
+                h.processElement(new StreamRecord<>(prepared(r)));
+            }
+            drain(h, () -> completions(h).size() == 3);
+            Map<String, Completion> byId = new java.util.HashMap<>();
+            completions(h).forEach(c -> byId.put(c.getRequestId(), c));
+            assertEquals(FinishReason.STOP, byId.get("choice").getFinishReason());
+            assertTrue(List.of("sunny", "rainy").contains(byId.get("choice").getText()), byId.get("choice").getText());
+            assertEquals(FinishReason.ERROR, byId.get("oneOf").getFinishReason());
+            assertTrue(byId.get("oneOf").getError().contains("'oneOf'"), byId.get("oneOf").getError());
+            assertEquals("", byId.get("oneOf").getText(), "never unconstrained text");
+            assertEquals(FinishReason.ERROR, byId.get("noSchema").getFinishReason());
+            assertTrue(byId.get("noSchema").getError().contains("needs a 'json_schema'"), byId.get("noSchema").getError());
+        }
+    }
+
     private static void drain(KeyedOneInputStreamOperatorTestHarness<?, ?, ?> h, BooleanSupplier done)
             throws InterruptedException {
         MailboxExecutorImpl mails = new MailboxExecutorImpl(h.getTaskMailbox(), 0, StreamTaskActionExecutor.IMMEDIATE);

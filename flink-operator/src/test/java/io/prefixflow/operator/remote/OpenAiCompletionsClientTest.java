@@ -68,6 +68,18 @@ class OpenAiCompletionsClientTest {
     }
 
     @Test
+    void aResponseFormatIsAnErrorNotFreeText() throws Exception {
+        InferenceRequest r = TestRequests.prompt("json", "Once upon a time", 5, 42);
+        r.setResponseFormat(io.prefixflow.connectors.avro.ResponseFormat.newBuilder()
+                .setType(io.prefixflow.connectors.avro.ResponseFormatType.JSON_OBJECT).build());
+        Completion c = complete(settings(5000, 0), r);
+        assertThat(c.getFinishReason()).isEqualTo(FinishReason.ERROR);
+        assertThat(c.getError()).contains("response_format");
+        assertThat(c.getText()).isEmpty();
+        assertThat(server.bodies()).isEmpty();
+    }
+
+    @Test
     void retriesA500AndA429ThenSucceeds() throws Exception {
         Completion c = complete(settings(5000, 2), TestRequests.prompt("retry", "fail-once:500", 3, 1));
         assertThat(c.getFinishReason()).as(c.getError()).isEqualTo(FinishReason.LENGTH);

@@ -2,6 +2,7 @@ package io.prefixflow.runtime.engine;
 
 import io.prefixflow.runtime.generate.OutputText;
 import io.prefixflow.runtime.generate.TokenListener;
+import io.prefixflow.runtime.structured.TokenConstraint;
 
 /**
  * The engine's side of one live request: where its tokens stream to, its text and its clock. The
@@ -14,6 +15,8 @@ final class ActiveRequest {
     final OutputText text;
     /** Tokens generated before the request was resumed ({@link Engine#resume}); empty for a new request. */
     final int[] resumedTokenIds;
+    /** Where the output stands in its response format; null for free text. */
+    final TokenConstraint constraint;
     /** A {@code System.nanoTime()} value meaning "not yet". */
     static final long UNSET = Long.MIN_VALUE;
 
@@ -25,17 +28,18 @@ final class ActiveRequest {
     long lastTokenNanos = UNSET;
 
     ActiveRequest(EngineRequest request, RequestHandle handle, TokenListener listener, OutputText text,
-                  long submitNanos) {
-        this(request, handle, listener, text, new int[0], submitNanos);
+                  TokenConstraint constraint, long submitNanos) {
+        this(request, handle, listener, text, constraint, new int[0], submitNanos);
     }
 
     ActiveRequest(EngineRequest request, RequestHandle handle, TokenListener listener, OutputText text,
-                  int[] resumedTokenIds, long submitNanos) {
+                  TokenConstraint constraint, int[] resumedTokenIds, long submitNanos) {
         this.request = request;
         this.handle = handle;
         this.listener = listener;
         this.text = text;
         this.resumedTokenIds = resumedTokenIds;
+        this.constraint = constraint;
         this.submitNanos = submitNanos;
     }
 

@@ -9,6 +9,9 @@ import io.prefixflow.runtime.generate.TokenListener;
 import io.prefixflow.runtime.model.Model;
 import io.prefixflow.runtime.runner.ModelRunner;
 import io.prefixflow.runtime.sampling.Sampler;
+import io.prefixflow.runtime.structured.ResponseFormat;
+import io.prefixflow.runtime.structured.StructuredOutput;
+import io.prefixflow.runtime.structured.TokenConstraint;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -61,6 +64,8 @@ public final class Engine implements AutoCloseable {
     /** Written under lifecycleLock: set once no command will be taken any more. */
     private volatile boolean stopped;
     private volatile Throwable failure;
+    /** Compiled response formats for this model's vocabulary; created with the first one. */
+    private StructuredOutput structured;
 
     private Engine(Model model, ModelRunner runner, SchedulerConfig config) {
         this.model = Objects.requireNonNull(model, "model");
@@ -111,6 +116,14 @@ public final class Engine implements AutoCloseable {
             numFinished.incrementAndGet();
             return handle;
         }
+        TokenConstraint constraint;
+        try {
+            constraint = constraintFor(request.responseFormat());
+        } catch (IllegalArgumentException e) {
+            handle.future().complete(rejected(request, "response_format: " + e.getMessage(), nowNanos));
+            numFinished.incrementAndGet();
+            return handle;
+        }
         synchronized (lifecycleLock) {
             checkRunning();
             if (liveHandles.putIfAbsent(request.id(), handle) != null) {
@@ -119,7 +132,7 @@ public final class Engine implements AutoCloseable {
             inbox.add(new Command.Submit(new ActiveRequest(request, handle, listener,
                     new OutputText(model.tokenizer(), request.params().stopStrings(),
                             request.promptToken(request.promptLength() - 1)),
-                    nowNanos)));
+                    constraint, nowNanos)));
         }
         return handle;
     }
@@ -153,8 +166,16 @@ public final class Engine implements AutoCloseable {
             numFinished.incrementAndGet();
             return handle;
         }
+        TokenConstraint constraint;
+        try {
+            constraint = constraintFor(request.responseFormat());
+        } catch (IllegalArgumentException e) {
+            handle.future().complete(rejected(request, "response_format: " + e.getMessage(), nowNanos));
+            numFinished.incrementAndGet();
+            return handle;
+        }
         Resumption resumption = Resumption.replay(model, runner.config().contextLength(), request,
-                generatedTokenIds.clone());
+                generatedTokenIds.clone(), constraint);
         if (resumption.finishReason() != null) {
             handle.future().complete(resumption.finishedResult(nowNanos));
             numFinished.incrementAndGet();
@@ -166,7 +187,7 @@ public final class Engine implements AutoCloseable {
                 throw new IllegalArgumentException("request id " + request.id() + " is already live in this engine");
             }
             inbox.add(new Command.Submit(new ActiveRequest(request, handle, listener, resumption.text(),
-                    resumption.generatedTokenIds(), nowNanos)));
+                    constraint, resumption.generatedTokenIds(), nowNanos)));
         }
         return handle;
     }
@@ -183,6 +204,31 @@ public final class Engine implements AutoCloseable {
             inbox.add(new Command.Abort(requestId));
             return true;
         }
+    }
+
+    /**
+     * A fresh constraint for {@code format} (null for none), compiled on the calling thread (the format's
+     * masks are cached, so a repeated format costs nothing here).
+     *
+     * @throws IllegalArgumentException naming what in the format is malformed or unsupported
+     */
+    private TokenConstraint constraintFor(ResponseFormat format) {
+        if (format == null) {
+            return null;
+        }
+        StructuredOutput compiled;
+        synchronized (lifecycleLock) {
+            if (structured == null) {
+                if (model.tokenizer() == null) {
+                    throw new IllegalArgumentException("model " + model.name() + " has no tokenizer, which"
+                            + " structured output needs");
+                }
+                structured = new StructuredOutput(model.tokenizer(), model.config().vocabSize(),
+                        model.stopTokenIds());
+            }
+            compiled = structured;
+        }
+        return new TokenConstraint(compiled.masks(format));
     }
 
     /** The metrics as of the last step; callable from any thread. */
@@ -292,7 +338,18 @@ public final class Engine implements AutoCloseable {
     private void onLogits(ActiveRequest request, float[] logits, long nowNanos) {
         Sequence sequence = request.sequence;
         int outputIndex = sequence.numGeneratedTokens();
-        int token = sampler.sample(logits, request.request.params(), outputIndex);
+        TokenConstraint constraint = request.constraint;
+        long[] allowedTokens = null;
+        if (constraint != null) {
+            if (constraint.isStuck()) {
+                scheduler.finish(sequence.id());
+                complete(request, FinishReason.ERROR, "response_format: no token of the vocabulary can continue"
+                        + " the output", nowNanos);
+                return;
+            }
+            allowedTokens = constraint.allowedTokens(sequence.tokenArray()[sequence.numTokens() - 1]);
+        }
+        int token = sampler.sample(logits, request.request.params(), outputIndex, allowedTokens);
         scheduler.appendToken(sequence.id(), token);
         if (request.firstTokenNanos == ActiveRequest.UNSET) {
             request.firstTokenNanos = nowNanos;
@@ -306,8 +363,13 @@ public final class Engine implements AutoCloseable {
             request.listener.onToken(token, "");
             reason = FinishReason.STOP;
         } else {
+            if (constraint != null) {
+                constraint.advance(token);
+            }
             request.listener.onToken(token, request.text.append(token));
             if (request.text.stoppedByString()) {
+                reason = FinishReason.STOP;
+            } else if (constraint != null && constraint.isComplete()) {
                 reason = FinishReason.STOP;
             } else if (sequence.numGeneratedTokens() == request.request.params().maxTokens()
                     || sequence.numTokens() > runner.config().contextLength()) {
@@ -322,6 +384,11 @@ public final class Engine implements AutoCloseable {
 
     /** Completes a request that the scheduler no longer holds. */
     private void complete(ActiveRequest request, FinishReason reason, long nowNanos) {
+        complete(request, reason, null, nowNanos);
+    }
+
+    /** Completes a request that the scheduler no longer holds; {@code errorMessage} goes with ERROR only. */
+    private void complete(ActiveRequest request, FinishReason reason, String errorMessage, long nowNanos) {
         String id = request.request.id();
         if (scheduler.contains(id)) {
             throw new IllegalStateException("request " + id + " completed while the scheduler still holds it");
@@ -335,7 +402,8 @@ public final class Engine implements AutoCloseable {
         liveHandles.remove(id);
         numFinished.incrementAndGet();
         request.handle.future().complete(new EngineResult(id, request.request.promptTokenIds(),
-                sequence.generatedCopy(), request.text.text(), reason, null,
+                sequence.generatedCopy(), request.text.text(), reason,
+                errorMessage == null ? null : "request " + id + ": " + errorMessage,
                 new Usage(sequence.numPromptTokens(), Math.max(0, sequence.numCachedPromptTokens),
                         sequence.numGeneratedTokens()),
                 request.timings(nowNanos)));

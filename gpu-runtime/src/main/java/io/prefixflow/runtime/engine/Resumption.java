@@ -3,6 +3,7 @@ package io.prefixflow.runtime.engine;
 import io.prefixflow.runtime.generate.FinishReason;
 import io.prefixflow.runtime.generate.OutputText;
 import io.prefixflow.runtime.model.Model;
+import io.prefixflow.runtime.structured.TokenConstraint;
 
 /**
  * The state of a resumed request after replaying the tokens it had already generated: its output text
@@ -16,8 +17,12 @@ import io.prefixflow.runtime.model.Model;
  */
 record Resumption(OutputText text, int[] generatedTokenIds, FinishReason finishReason, EngineRequest request) {
 
-    /** Replays {@code generated} into a fresh output text; see {@link Engine#resume}. */
-    static Resumption replay(Model model, int contextLength, EngineRequest request, int[] generated) {
+    /**
+     * Replays {@code generated} into a fresh output text and, when the request has a response format, into
+     * {@code constraint} (null otherwise); see {@link Engine#resume}.
+     */
+    static Resumption replay(Model model, int contextLength, EngineRequest request, int[] generated,
+                             TokenConstraint constraint) {
         int vocabSize = model.config().vocabSize();
         OutputText text = new OutputText(model.tokenizer(), request.params().stopStrings(),
                 request.promptToken(request.promptLength() - 1));
@@ -37,9 +42,14 @@ record Resumption(OutputText text, int[] generatedTokenIds, FinishReason finishR
                 reason = FinishReason.STOP;
                 continue;
             }
+            if (constraint != null) {
+                constraint.advance(token);
+            }
             text.append(token);
             int numGenerated = i + 1;
             if (text.stoppedByString()) {
+                reason = FinishReason.STOP;
+            } else if (constraint != null && constraint.isComplete()) {
                 reason = FinishReason.STOP;
             } else if (numGenerated == request.params().maxTokens()
                     || request.promptLength() + numGenerated > contextLength) {

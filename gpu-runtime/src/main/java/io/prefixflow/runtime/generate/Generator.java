@@ -7,6 +7,7 @@ import io.prefixflow.runtime.runner.ModelRunner;
 import io.prefixflow.runtime.runner.SequenceChunk;
 import io.prefixflow.runtime.sampling.Sampler;
 import io.prefixflow.runtime.sampling.SamplingParams;
+import io.prefixflow.runtime.structured.TokenConstraint;
 import java.util.Arrays;
 
 /**
@@ -35,6 +36,18 @@ public final class Generator {
 
     /** Generates from already-encoded prompt ids. */
     public GenerationResult generate(int[] promptIds, SamplingParams params, TokenListener listener) {
+        return generate(promptIds, params, null, listener);
+    }
+
+    /**
+     * Generates from already-encoded prompt ids, sampling only tokens that {@code constraint} allows (null
+     * for free text); ends with {@code stop} when the constrained output is complete and nothing may follow,
+     * with {@code length} and the partial text when max_tokens runs out first, as the engine does.
+     *
+     * @throws IllegalStateException if the vocabulary cannot continue the constrained output
+     */
+    public GenerationResult generate(int[] promptIds, SamplingParams params, TokenConstraint constraint,
+                                     TokenListener listener) {
         int context = runner.config().contextLength();
         if (promptIds.length == 0) {
             throw new IllegalArgumentException("the prompt encodes to no tokens; give a non-empty prompt");
@@ -60,16 +73,29 @@ public final class Generator {
                         Arrays.copyOfRange(promptIds, start, end), start, table)))[0];
             }
             int position = promptIds.length;
+            int previous = promptIds[promptIds.length - 1];
             while (true) {
-                int token = sampler.sample(logits, params, numGenerated);
+                long[] allowed = null;
+                if (constraint != null) {
+                    if (constraint.isStuck()) {
+                        throw new IllegalStateException("no token of the vocabulary can continue the constrained"
+                                + " output after " + numGenerated + " tokens");
+                    }
+                    allowed = constraint.allowedTokens(previous);
+                }
+                int token = sampler.sample(logits, params, numGenerated, allowed);
+                previous = token;
                 generated[numGenerated++] = token;
                 if (model.stopTokenIds().contains(token)) {
                     reason = FinishReason.STOP;
                     listener.onToken(token, "");
                     break;
                 }
+                if (constraint != null) {
+                    constraint.advance(token);
+                }
                 listener.onToken(token, text.append(token));
-                if (text.stoppedByString()) {
+                if (text.stoppedByString() || (constraint != null && constraint.isComplete())) {
                     reason = FinishReason.STOP;
                     break;
                 }

@@ -29,8 +29,61 @@ public final class Sampler {
         return best;
     }
 
+    /**
+     * Greedy among the allowed tokens only: the highest allowed logit, ties to the lowest id; -1 when
+     * none is allowed.
+     *
+     * @param allowedTokens bit {@code id % 64} of word {@code id / 64} set for each allowed id
+     */
+    public static int argmax(float[] logits, long[] allowedTokens) {
+        int best = -1;
+        float bestValue = Float.NEGATIVE_INFINITY;
+        int numWords = Math.min(allowedTokens.length, (logits.length + 63) >>> 6);
+        for (int w = 0; w < numWords; w++) {
+            long bits = allowedTokens[w];
+            while (bits != 0) {
+                int id = (w << 6) + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                if (id < logits.length && (best < 0 || logits[id] > bestValue)) {
+                    bestValue = logits[id];
+                    best = id;
+                }
+            }
+        }
+        return best;
+    }
+
     /** Samples output token number {@code outputIndex} (0-based) of a request. */
     public int sample(float[] logits, SamplingParams params, int outputIndex) {
+        return sample(logits, params, outputIndex, null);
+    }
+
+    /**
+     * Samples output token number {@code outputIndex} among the allowed tokens only (structured output):
+     * the others are as if their logit were -infinity, before greedy, temperature, top-k and top-p.
+     *
+     * <p>NOTE: with temperature the disallowed logits are overwritten with -infinity in place (no copy, no
+     * allocation per step); {@code logits} must be this step's scratch. Greedy reads only allowed ids.
+     *
+     * @param allowedTokens bitset of allowed ids (bit {@code id % 64} of word {@code id / 64}), at least one
+     *                      set; null allows every token
+     */
+    public int sample(float[] logits, SamplingParams params, int outputIndex, long[] allowedTokens) {
+        if (allowedTokens != null) {
+            if (params.isGreedy()) {
+                int best = argmax(logits, allowedTokens);
+                if (best < 0) {
+                    throw new IllegalArgumentException("no token is allowed");
+                }
+                return best;
+            }
+            for (int id = 0; id < logits.length; id++) {
+                int w = id >>> 6;
+                if (w >= allowedTokens.length || (allowedTokens[w] >>> id & 1L) == 0) {
+                    logits[id] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
         if (params.isGreedy()) {
             return argmax(logits);
         }
@@ -63,13 +116,18 @@ public final class Sampler {
         }
         double r = uniform(params.seed(), outputIndex) * sum;
         double cumulative = 0;
+        int lastLikely = 0;
         for (int i = 0; i < kept; i++) {
             cumulative += probs[i];
+            if (probs[i] > 0) {
+                lastLikely = i;
+            }
             if (r < cumulative) {
                 return order[i];
             }
         }
-        return order[kept - 1];
+        // Rounding left r at the very top: the last candidate with any probability (never a masked one).
+        return order[lastLikely];
     }
 
     /** Fills {@code order} with candidate ids by descending logit (ties: lower id first); returns how many. */

@@ -63,6 +63,12 @@ public final class ByteTokenizer implements Tokenizer {
         return ("<" + token + ">").getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** Only the byte ids have text; BOS, EOS, id 0 and the placeholders above the bytes have none. */
+    @Override
+    public byte[] textBytes(int token) {
+        return token >= FIRST_BYTE_ID && token < MIN_VOCAB_SIZE ? new byte[] {(byte) (token - FIRST_BYTE_ID)} : null;
+    }
+
     @Override
     public int vocabSize() {
         return vocabSize;

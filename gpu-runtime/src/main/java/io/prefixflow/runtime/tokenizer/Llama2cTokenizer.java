@@ -211,6 +211,16 @@ public final class Llama2cTokenizer implements Tokenizer {
         return piece.getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    /** UNK, BOS and EOS (ids 0..2) print no text of their own; every other piece decodes as run.c does. */
+    @Override
+    public byte[] textBytes(int token) {
+        if (token < BYTE_TOKEN_OFFSET) {
+            return null;
+        }
+        byte[] bytes = decode(-1, token);
+        return bytes.length == 0 ? null : bytes;
+    }
+
     /** Mirrors {@code sscanf(piece, "<0x%02hhX>", ...) == 1}: "<0x" then one or two hex digits. */
     private static int parseBytePiece(String piece) {
         if (!piece.startsWith("<0x") || piece.length() < 4) {

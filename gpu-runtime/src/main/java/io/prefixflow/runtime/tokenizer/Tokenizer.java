@@ -17,6 +17,16 @@ public interface Tokenizer {
 
     int vocabSize();
 
+    /**
+     * The exact bytes {@code token} adds to running text (after any token but BOS), or null when it never
+     * prints text of its own: control, unknown and unused tokens, placeholders. Structured output builds
+     * its token masks from these, so a token whose bytes are null is never allowed there.
+     */
+    default byte[] textBytes(int token) {
+        byte[] bytes = decode(-1, token);
+        return bytes.length == 0 ? null : bytes;
+    }
+
     /** Whether a prompt starts with BOS by the model's own rules (GGUF's {@code add_bos_token}; run.c always). */
     default boolean addBosByDefault() {
         return true;

@@ -147,4 +147,44 @@ class SamplerTest {
         }
         assertEquals(want, token);
     }
+
+    @Property(tries = 200)
+    void aMaskedDrawIsAlwaysAnAllowedToken(@ForAll long seed, @ForAll @IntRange(min = 0, max = 20) int k,
+                                           @ForAll @IntRange(min = 0, max = 1) int greedy) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] logits = new float[300];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (float) (random.nextDouble() * 10);
+        }
+        long[] allowed = new long[(logits.length + 63) / 64];
+        int best = -1;
+        for (int n = 0; n < 1 + random.nextInt(5); n++) {
+            int id = random.nextInt(logits.length);
+            allowed[id >>> 6] |= 1L << id;
+            best = best < 0 || logits[id] > logits[best] || (logits[id] == logits[best] && id < best) ? id : best;
+        }
+        float[] copy = logits.clone();
+        SamplingParams params = new SamplingParams(greedy == 1 ? 0f : 1.3f, 0.9f, k, seed, 10, List.of());
+        int token = new Sampler().sample(copy, params, random.nextInt(50), allowed);
+        assertTrue((allowed[token >>> 6] >>> token & 1L) != 0, "token " + token + " is not allowed");
+        if (greedy == 1) {
+            assertEquals(best, token, "greedy takes the best allowed logit");
+            assertTrue(java.util.Arrays.equals(logits, copy), "greedy leaves the logits alone");
+        }
+    }
+
+    @Test
+    void noMaskAndAnAllAllowedMaskDrawTheSame() {
+        SplittableRandom random = new SplittableRandom(9);
+        float[] logits = new float[130];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (float) random.nextGaussian();
+        }
+        long[] all = {-1L, -1L, -1L};
+        SamplingParams params = new SamplingParams(0.8f, 0.95f, 0, 4, 10, List.of());
+        for (int index = 0; index < 20; index++) {
+            assertEquals(new Sampler().sample(logits.clone(), params, index),
+                    new Sampler().sample(logits.clone(), params, index, all));
+        }
+    }
 }

@@ -10,7 +10,13 @@ import io.prefixflow.runtime.engine.EngineResult;
 import io.prefixflow.runtime.model.Model;
 import io.prefixflow.runtime.runner.ModelRunner;
 import io.prefixflow.runtime.sampling.SamplingParams;
+import io.prefixflow.runtime.structured.ResponseFormat;
+import io.prefixflow.runtime.structured.StructuredOutput;
+import io.prefixflow.runtime.structured.TokenConstraint;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -38,8 +44,8 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--prompts-file", paramLabel = "FILE.jsonl",
             description = "Serve every line concurrently through the engine: a JSON object with \"prompt\" and"
-                    + " optionally max_tokens, temperature, top_p, top_k, seed, stop, priority, cache_salt"
-                    + " (missing ones come from the options). Not with --prompt.")
+                    + " optionally max_tokens, temperature, top_p, top_k, seed, stop, priority, cache_salt,"
+                    + " response_format (missing ones come from the options). Not with --prompt.")
     Path promptsFile;
 
     @Option(names = "--max-tokens", paramLabel = "N", description = "Most tokens to generate (default 256).")
@@ -60,6 +66,19 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--stop", paramLabel = "TEXT", description = "Stop before this text; repeatable.")
     List<String> stop = List.of();
 
+    @Option(names = "--json-schema", paramLabel = "FILE|JSON",
+            description = "Constrain the output to JSON valid against this JSON schema (inline JSON or a file)."
+                    + " See README: Structured output for the supported subset.")
+    String jsonSchema;
+
+    @Option(names = "--choice", paramLabel = "A,B,C", split = ",",
+            description = "Constrain the output to exactly one of these strings.")
+    List<String> choices;
+
+    @Option(names = "--regex", paramLabel = "PATTERN",
+            description = "Constrain the whole output to match this regular expression.")
+    String regex;
+
     @Option(names = "--json", description = "Print one JSON object: prompt_token_ids, token_ids, text, finish_reason"
             + " (with --prompts-file one per line, in input order, plus usage).")
     boolean json;
@@ -70,7 +89,8 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give exactly one of --prompt TEXT or --prompts-file FILE.jsonl");
         }
         SamplingParams params = new SamplingParams(temperature, topP, topK, seed, maxTokens, stop);
-        List<PromptLine> lines = promptsFile == null ? null : PromptsFile.read(promptsFile, params);
+        ResponseFormat format = responseFormat();
+        List<PromptLine> lines = promptsFile == null ? null : PromptsFile.read(promptsFile, params, format);
         Model model = modelOptions.load();
         if (model.tokenizer() == null) {
             throw new IllegalArgumentException("model " + model.name() + " has no tokenizer; give --tokenizer");
@@ -84,8 +104,10 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (ModelRunner runner = modelOptions.openRunner(model, numBlocks)) {
             Generator generator = new Generator(model, runner, new BlockPool(numBlocks), 512);
+            TokenConstraint constraint = format == null ? null : new TokenConstraint(new StructuredOutput(
+                    model.tokenizer(), model.config().vocabSize(), model.stopTokenIds()).masks(format));
             long startNanos = System.nanoTime();
-            GenerationResult result = generator.generate(promptIds, params, (token, delta) -> {
+            GenerationResult result = generator.generate(promptIds, params, constraint, (token, delta) -> {
                 if (!json && !delta.isEmpty()) {
                     out.print(delta);
                     out.flush();
@@ -108,6 +130,23 @@ final class GenerateCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /** The format of --json-schema, --choice or --regex (at most one), or null. */
+    private ResponseFormat responseFormat() throws IOException {
+        int given = (jsonSchema != null ? 1 : 0) + (choices != null ? 1 : 0) + (regex != null ? 1 : 0);
+        if (given > 1) {
+            throw new IllegalArgumentException("give at most one of --json-schema, --choice and --regex");
+        }
+        if (jsonSchema != null) {
+            String schema = jsonSchema.strip().startsWith("{") || jsonSchema.strip().equals("true")
+                    ? jsonSchema : Files.readString(Path.of(jsonSchema), StandardCharsets.UTF_8);
+            return ResponseFormat.jsonSchema(schema);
+        }
+        if (choices != null) {
+            return ResponseFormat.choice(choices);
+        }
+        return regex == null ? null : ResponseFormat.regex(regex);
     }
 
     private int generateAll(Model model, List<PromptLine> lines) throws Exception {

@@ -2,6 +2,7 @@ package io.prefixflow.jobs.cli;
 
 import io.prefixflow.runtime.engine.Priority;
 import io.prefixflow.runtime.sampling.SamplingParams;
+import io.prefixflow.runtime.structured.ResponseFormat;
 import java.util.Objects;
 
 /**
@@ -12,8 +13,10 @@ import java.util.Objects;
  * @param params     sampling settings: the line's own, else the command's options
  * @param priority   scheduling class (default THROUGHPUT)
  * @param cacheSalt  prefix-cache namespace (default {@code ""})
+ * @param responseFormat the line's {@code response_format}, else the command's, else null (free text)
  */
-record PromptLine(int lineNumber, String prompt, SamplingParams params, Priority priority, String cacheSalt) {
+record PromptLine(int lineNumber, String prompt, SamplingParams params, Priority priority, String cacheSalt,
+                  ResponseFormat responseFormat) {
     PromptLine {
         Objects.requireNonNull(prompt, "prompt");
         Objects.requireNonNull(params, "params");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prefixflow.runtime.engine.Priority;
 import io.prefixflow.runtime.sampling.SamplingParams;
+import io.prefixflow.runtime.structured.ResponseFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,21 +19,28 @@ import java.util.Set;
  * Reads a JSON Lines prompts file: one object per line with {@code prompt} and optionally
  * {@code max_tokens}, {@code temperature}, {@code top_p}, {@code top_k}, {@code seed}, {@code stop} (a
  * string or a list of strings), {@code priority} ({@code LATENCY}/{@code THROUGHPUT}, any case) and
- * {@code cache_salt}. Missing settings come from the command's options. Blank lines are skipped.
+ * {@code cache_salt} and {@code response_format} (an object: {@code {"type": "json_schema", "schema": {...}}},
+ * {@code {"type": "choice", "choices": [...]}}, {@code {"type": "regex", "pattern": "..."}} or
+ * {@code {"type": "json_object"}}, see {@link ResponseFormat}). Missing settings come from the command's
+ * options. Blank lines are skipped.
  *
  * <p>Any problem (bad JSON, unknown key, wrong type, invalid value) is an
  * {@link IllegalArgumentException} naming the file and the line number.
  */
 final class PromptsFile {
     private static final Set<String> KEYS = Set.of(
-            "prompt", "max_tokens", "temperature", "top_p", "top_k", "seed", "stop", "priority", "cache_salt");
+            "prompt", "max_tokens", "temperature", "top_p", "top_k", "seed", "stop", "priority", "cache_salt",
+            "response_format");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private PromptsFile() {
     }
 
-    /** The file's prompts in file order; {@code defaults} supplies settings a line leaves out. */
-    static List<PromptLine> read(Path file, SamplingParams defaults) {
+    /**
+     * The file's prompts in file order; {@code defaults} and {@code defaultFormat} (null for free text)
+     * supply settings a line leaves out.
+     */
+    static List<PromptLine> read(Path file, SamplingParams defaults, ResponseFormat defaultFormat) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -45,7 +53,7 @@ final class PromptsFile {
                 continue;
             }
             try {
-                prompts.add(parse(i + 1, lines.get(i), defaults));
+                prompts.add(parse(i + 1, lines.get(i), defaults, defaultFormat));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + e.getMessage(), e);
             }
@@ -56,7 +64,7 @@ final class PromptsFile {
         return prompts;
     }
 
-    static PromptLine parse(int lineNumber, String line, SamplingParams defaults) {
+    static PromptLine parse(int lineNumber, String line, SamplingParams defaults, ResponseFormat defaultFormat) {
         JsonNode node;
         try {
             node = MAPPER.readTree(line);
@@ -88,7 +96,12 @@ final class PromptsFile {
             priority = Priority.parse(text(node, "priority"));
         }
         String salt = node.has("cache_salt") ? text(node, "cache_salt") : "";
-        return new PromptLine(lineNumber, prompt.asText(), params, priority, salt);
+        ResponseFormat format = defaultFormat;
+        JsonNode formatNode = node.get("response_format");
+        if (formatNode != null && !formatNode.isNull()) {
+            format = ResponseFormat.fromJson(formatNode);
+        }
+        return new PromptLine(lineNumber, prompt.asText(), params, priority, salt, format);
     }
 
     private static double number(JsonNode node, String key, double fallback) {

@@ -45,7 +45,7 @@ final class PromptsFileGeneration {
                 throw new IllegalArgumentException("line " + line.lineNumber() + ": the prompt encodes to no tokens");
             }
             requests.add(new EngineRequest("line-" + line.lineNumber(), ids, line.params(), line.priority(),
-                    line.cacheSalt()));
+                    line.cacheSalt(), line.responseFormat()));
         }
         try (ModelRunner runner = modelOptions.openRunner(model, numBlocks);
              Engine engine = Engine.start(model, runner, config)) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prefixflow.connectors.avro.ChatMessage;
 import io.prefixflow.connectors.avro.InferenceRequest;
+import io.prefixflow.connectors.avro.ResponseFormatType;
+import io.prefixflow.runtime.structured.ResponseFormat;
 import io.prefixflow.connectors.avro.Priority;
 import io.prefixflow.connectors.validation.RequestValidator;
 import io.prefixflow.connectors.validation.ValidationResult;
@@ -27,7 +29,8 @@ import java.util.Set;
 final class RequestJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Set<String> KEYS = Set.of("id", "tenant", "prompt", "messages", "cache_key", "max_tokens",
-            "temperature", "top_p", "top_k", "seed", "stop", "priority", "stream", "deadline_ms", "metadata");
+            "temperature", "top_p", "top_k", "seed", "stop", "priority", "stream", "deadline_ms", "metadata",
+            "response_format");
 
     private RequestJson() {
     }
@@ -108,12 +111,29 @@ final class RequestJson {
             node.get("metadata").fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
             b.setMetadata(metadata);
         }
+        if (node.has("response_format") && !node.get("response_format").isNull()) {
+            b.setResponseFormat(responseFormat(node.get("response_format")));
+        }
         InferenceRequest request = b.build();
         ValidationResult valid = RequestValidator.validate(request);
         if (!valid.isValid()) {
             throw new IllegalArgumentException(valid.reason());
         }
         return request;
+    }
+
+    /**
+     * The Avro response format of the JSON form {@link ResponseFormat#fromJson} reads; checked here, so a
+     * malformed one stops the producer instead of becoming an error completion later.
+     */
+    private static io.prefixflow.connectors.avro.ResponseFormat responseFormat(JsonNode node) {
+        ResponseFormat format = ResponseFormat.fromJson(node);
+        return io.prefixflow.connectors.avro.ResponseFormat.newBuilder()
+                .setType(ResponseFormatType.valueOf(format.type().name()))
+                .setJsonSchema(format.schema())
+                .setChoices(format.choices())
+                .setPattern(format.pattern())
+                .build();
     }
 
     private static String text(JsonNode node, String key, String fallback) {

@@ -28,6 +28,20 @@ class RequestJsonTest {
     }
 
     @Test
+    void readsTheResponseFormatInTheAvroShape() {
+        InferenceRequest schema = RequestJson.parse("{\"prompt\":\"Hi\",\"response_format\":{\"type\":\"json_schema\","
+                + "\"json_schema\":{\"type\":\"integer\"}}}", "x");
+        assertEquals(io.prefixflow.connectors.avro.ResponseFormatType.JSON_SCHEMA, schema.getResponseFormat().getType());
+        assertEquals("{\"type\":\"integer\"}", schema.getResponseFormat().getJsonSchema());
+        InferenceRequest choice = RequestJson.parse("{\"prompt\":\"Hi\",\"response_format\":{\"type\":\"choice\","
+                + "\"choices\":[\"a\",\"b\"]}}", "x");
+        assertEquals(List.of("a", "b"), choice.getResponseFormat().getChoices());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> RequestJson.parse(
+                "{\"prompt\":\"a\",\"response_format\":{\"type\":\"regex\"}}", "x")).getMessage()
+                .contains("needs a 'pattern'"));
+    }
+
+    @Test
     void badLinesSayWhy() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> RequestJson.parse("{nope", "x"))
                 .getMessage().startsWith("not JSON"));

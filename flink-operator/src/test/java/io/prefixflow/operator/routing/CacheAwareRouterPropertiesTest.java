@@ -15,7 +15,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /** Properties of {@link CacheAwareRouter} over random traffic: least loaded among candidates, determinism, bounds. */
-class CacheAwareRouterProperties {
+class CacheAwareRouterPropertiesTest {
     private static final int BLOCK = 16;
     private static final BlockHash NS = BlockHasher.namespace("model", "");
     private static final BlockHash OTHER_NS = BlockHasher.namespace("model", "tenant-b");
