@@ -79,15 +79,24 @@ public final class SqlScriptRunner {
         printer.end();
     }
 
-    /** The outermost message and, when different, the root cause's. */
+    /**
+     * The first line of the outermost message and, when different, of the root cause's (Flink's parse errors go
+     * on to list every token the parser expected).
+     */
     static String describe(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String top = String.valueOf(e.getMessage());
-        String bottom = String.valueOf(root.getMessage());
+        String top = firstLine(e);
+        String bottom = firstLine(root);
         return root == e || top.contains(bottom) ? top : top + ": " + bottom;
+    }
+
+    private static String firstLine(Throwable t) {
+        String message = t.getMessage() == null ? t.toString() : t.getMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     private static String abbreviate(String statement) {
