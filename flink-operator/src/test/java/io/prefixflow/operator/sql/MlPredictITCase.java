@@ -136,6 +136,18 @@ class MlPredictITCase {
                 .satisfies(e -> assertThat(messages(e)).contains("'top-p' must be in (0, 1]"));
     }
 
+    @Test
+    @Timeout(120)
+    void systemPromptForAModelWithoutChatTemplateFailsNamingTheOption() {
+        TableEnvironment env = tableEnv(1);
+        env.executeSql("CREATE MODEL m INPUT (prompt STRING) OUTPUT (completion STRING) WITH ('provider' = 'prefixflow',"
+                + " 'model' = '" + modelPath + "', 'system-prompt' = 'You are kind.')");
+        env.executeSql("CREATE TEMPORARY VIEW prompts AS SELECT * FROM (VALUES ('p', 'hi')) AS t(id, prompt)");
+        assertThatThrownBy(() -> collectById(env.executeSql(
+                "SELECT * FROM ML_PREDICT(TABLE prompts, MODEL m, DESCRIPTOR(prompt))")))
+                .satisfies(e -> assertThat(messages(e)).contains("'system-prompt' needs a chat template"));
+    }
+
     private static void checkCompletions(TableEnvironment env, String config) throws Exception {
         createModel(env, "story", "completion STRING, finish_reason STRING, completion_tokens INT, error STRING");
         StringBuilder values = new StringBuilder();
