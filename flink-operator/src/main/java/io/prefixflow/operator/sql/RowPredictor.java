@@ -1,6 +1,7 @@
 package io.prefixflow.operator.sql;
 
 import io.prefixflow.connectors.avro.ChatMessage;
+import io.prefixflow.operator.engine.EngineMetricGauges;
 import io.prefixflow.operator.engine.GpuAssignment;
 import io.prefixflow.runtime.engine.EngineRequest;
 import io.prefixflow.runtime.engine.EngineResult;
@@ -65,7 +66,11 @@ final class RowPredictor implements AutoCloseable {
                     + " template, but model " + spec.model() + " has none; drop the option or serve a GGUF model"
                     + " that carries tokenizer.chat_template");
         }
-        return new RowPredictor(settings, timeout, lease);
+        RowPredictor predictor = new RowPredictor(settings, timeout, lease);
+        // NOTE: the engine is the slot's, so every ML_PREDICT of the slot reports the same engine numbers;
+        // inFlightRequests is this function's own.
+        EngineMetricGauges.register(context.getMetricGroup(), lease.engine().engine(), predictor.live::size);
+        return predictor;
     }
 
     /** The output row of {@code input} (one STRING column: the prompt). */
