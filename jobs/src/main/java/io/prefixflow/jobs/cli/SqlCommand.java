@@ -2,6 +2,7 @@ package io.prefixflow.jobs.cli;
 
 import io.prefixflow.jobs.sql.JsonLinesPrinter;
 import io.prefixflow.jobs.sql.KafkaTables;
+import io.prefixflow.jobs.sql.RemoteCluster;
 import io.prefixflow.jobs.sql.RowPrinter;
 import io.prefixflow.jobs.sql.SqlScriptRunner;
 import io.prefixflow.jobs.sql.SqlStatements;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sql}: runs a Flink SQL script on an in-process Flink, with {@code CREATE MODEL ... WITH ('provider' =
+ * {@code sql}: runs a Flink SQL script on an in-process Flink (or a cluster, {@code --jobmanager}), with {@code CREATE MODEL ... WITH ('provider' =
  * 'prefixflow')} and {@code ML_PREDICT} available, and prints each query's rows. When the script declares a
  * Kafka table it starts an in-process broker first (as {@code quickstart} does), creates the tables' topics and
  * puts its address wherever the script says {@value KafkaTables#BOOTSTRAP_PLACEHOLDER}.
@@ -45,6 +46,11 @@ final class SqlCommand implements Callable<Integer> {
             description = "Default parallelism of the jobs (default 1); each slot runs one engine per model.")
     int parallelism = 1;
 
+    @Option(names = "--jobmanager", paramLabel = "HOST:PORT",
+            description = "Run the jobs on this Flink cluster (its REST endpoint) instead of in-process; this jar is"
+                    + " shipped with them. A Kafka table then needs --bootstrap-servers.")
+    String jobManager;
+
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
             description = "Use this Kafka instead of starting one in-process (for "
                     + KafkaTables.BOOTSTRAP_PLACEHOLDER + ").")
@@ -63,6 +69,10 @@ final class SqlCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         RowPrinter printer = json ? new JsonLinesPrinter(out) : new TablePrinter(out);
+        if (jobManager != null && bootstrapServers == null && KafkaTables.usesKafka(parsed)) {
+            throw new IllegalArgumentException("the script uses Kafka and --jobmanager is given: give --bootstrap-servers"
+                    + " (a cluster cannot reach the in-process broker)");
+        }
         if (!KafkaTables.usesKafka(parsed) || bootstrapServers != null) {
             run(parsed, bootstrapServers, printer, err);
             return 0;
@@ -82,8 +92,13 @@ final class SqlCommand implements Callable<Integer> {
     private void run(List<String> parsed, String servers, RowPrinter printer, PrintWriter err) throws Exception {
         List<String> resolved = servers == null ? parsed
                 : parsed.stream().map(s -> KafkaTables.withBootstrapServers(s, servers)).toList();
-        Configuration conf = new Configuration();
-        LocalFlink.loopbackOnly(conf);
+        Configuration conf;
+        if (jobManager != null) {
+            conf = RemoteCluster.configuration(jobManager);
+        } else {
+            conf = new Configuration();
+            LocalFlink.loopbackOnly(conf);
+        }
         new SqlScriptRunner(conf, parallelism, printer, err).run(resolved);
     }
 

@@ -15,7 +15,7 @@ import org.apache.flink.util.CloseableIterator;
 
 /**
  * Runs SQL statements one after the other on a streaming {@link TableEnvironment} whose jobs run in-process
- * (a Flink MiniCluster per job): DDL and {@code SET} take effect, {@code INSERT} and {@code EXECUTE} wait for
+ * (a Flink MiniCluster per job) or on the cluster the configuration names ({@link RemoteCluster}): DDL and {@code SET} take effect, {@code INSERT} and {@code EXECUTE} wait for
  * their job to finish, and every statement with rows ({@code SELECT}, {@code SHOW}, {@code EXPLAIN}, ...)
  * prints them through the {@link RowPrinter} until its job ends. A bounded query therefore ends by itself;
  * an unbounded one (a Kafka table without {@code scan.bounded.mode}) runs until the process is stopped.
@@ -28,7 +28,7 @@ public final class SqlScriptRunner {
     private final PrintWriter err;
 
     /**
-     * @param flinkConf   the in-process cluster's settings (addresses, ...)
+     * @param flinkConf   where the jobs run: the in-process cluster's settings, or {@link RemoteCluster}'s
      * @param parallelism the jobs' default parallelism: slots, hence slot engines, per model
      * @param printer     where query rows go (standard output)
      * @param err         where progress notes go (standard error)

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.HashMap;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,6 +113,39 @@ class SqlCommandITCase {
         // The example's sampling is greedy by default: generate with the same model spec gives the same text.
         assertEquals(generateText("builtin:stories260K", "Tom and his mom went to the park.", 32),
                 p3.get("completion").asText());
+    }
+
+    @Test
+    @Timeout(180)
+    void jobManagerSendsTheJobsToThatCluster() throws Exception {
+        Configuration conf = new Configuration();
+        LocalFlink.loopbackOnly(conf);
+        MiniClusterConfiguration config = new MiniClusterConfiguration.Builder().setConfiguration(conf)
+                .setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build();
+        try (MiniCluster cluster = new MiniCluster(config)) {
+            cluster.start();
+            URI rest = cluster.getRestAddress().get();
+
+            GenerateCommandTest.Run run = GenerateCommandTest.run("sql", "--jobmanager",
+                    rest.getHost() + ":" + rest.getPort(), "--json", "-e",
+                    "CREATE MODEL m INPUT (p STRING) OUTPUT (completion STRING) WITH ('provider' = 'prefixflow',"
+                            + " 'model' = 'builtin:stories260K', 'max-tokens' = '8');"
+                            + "CREATE TEMPORARY VIEW t AS SELECT 'Tom' AS p;"
+                            + "SELECT completion FROM ML_PREDICT(TABLE t, MODEL m, DESCRIPTOR(p))");
+
+            assertEquals(0, run.exitCode(), run.err());
+            assertEquals(generateText("builtin:stories260K", "Tom", 8), jsonLines(run.out()).get(0).get("completion")
+                    .asText());
+            assertEquals(1, cluster.listJobs().get().size(), "the query ran as a job of that cluster");
+        }
+    }
+
+    @Test
+    void jobManagerWithKafkaNeedsBootstrapServers() {
+        GenerateCommandTest.Run run = GenerateCommandTest.run("sql", "--jobmanager", "127.0.0.1:8081", "-e",
+                "CREATE TABLE k (x STRING) WITH ('connector' = 'kafka', 'topic' = 't')");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("--bootstrap-servers"), run.err());
     }
 
     private static String generateText(String model, String prompt, int maxTokens) throws Exception {
