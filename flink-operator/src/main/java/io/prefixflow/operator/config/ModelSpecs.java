@@ -27,28 +27,47 @@ public final class ModelSpecs {
     private ModelSpecs() {
     }
 
+    /**
+     * A model spec as {@code ModelLoader} reads it: the built-in model unpacked to files.
+     *
+     * @param spec      a file path or {@code dummy:SHAPE}
+     * @param tokenizer the llama2.c tokenizer file, or null
+     */
+    public record Resolved(String spec, Path tokenizer) {
+    }
+
     /** Loads the model of {@code settings}, with its context-length override applied. */
     public static Model load(InferenceSettings settings) {
-        String spec = settings.model();
-        String tokenizer = settings.tokenizer();
-        if (spec.equals(BUILTIN_STORIES)) {
-            if (tokenizer != null) {
-                throw new IllegalArgumentException(InferenceOptions.TOKENIZER.key() + " must not be set with "
-                        + InferenceOptions.MODEL.key() + " = " + BUILTIN_STORIES + " (it brings its own)");
-            }
-            Path dir = builtinDir();
-            spec = dir.resolve("stories260K.bin").toString();
-            tokenizer = dir.resolve("tok512.bin").toString();
-        } else if (spec.startsWith("builtin:")) {
-            throw new IllegalArgumentException(InferenceOptions.MODEL.key() + " = " + spec
-                    + ": the only built-in model is " + BUILTIN_STORIES);
-        }
-        Model model = ModelLoader.load(spec, tokenizer == null ? null : Path.of(tokenizer), null,
-                new DefaultTokenizerFactory());
+        Resolved resolved = resolve(settings.model(), settings.tokenizer() == null ? null : Path.of(settings.tokenizer()),
+                InferenceOptions.MODEL.key(), InferenceOptions.TOKENIZER.key());
+        Model model = ModelLoader.load(resolved.spec(), resolved.tokenizer(), null, new DefaultTokenizerFactory());
         if (settings.contextLength() != null) {
             model = model.withContextLength(settings.contextLength());
         }
         return model;
+    }
+
+    /**
+     * Resolves {@code spec}: {@value #BUILTIN_STORIES} becomes the unpacked files, anything else passes through.
+     * The same spec means the same model for the job, Flink SQL and the CLI.
+     *
+     * @param modelOption     the name of the option that gave {@code spec}, for error messages
+     * @param tokenizerOption the name of the option that gave {@code tokenizer}, for error messages
+     */
+    public static Resolved resolve(String spec, Path tokenizer, String modelOption, String tokenizerOption) {
+        if (spec.equals(BUILTIN_STORIES)) {
+            if (tokenizer != null) {
+                throw new IllegalArgumentException(tokenizerOption + " must not be set with " + modelOption + " = "
+                        + BUILTIN_STORIES + " (it brings its own)");
+            }
+            Path dir = builtinDir();
+            return new Resolved(dir.resolve("stories260K.bin").toString(), dir.resolve("tok512.bin"));
+        }
+        if (spec.startsWith("builtin:")) {
+            throw new IllegalArgumentException(modelOption + " = " + spec + ": the only built-in model is "
+                    + BUILTIN_STORIES);
+        }
+        return new Resolved(spec, tokenizer);
     }
 
     private static synchronized Path builtinDir() {

@@ -14,11 +14,12 @@ import org.apache.flink.metrics.MetricGroup;
  * finished requests, the operator's in-flight requests, and time-to-first-token and time-per-output-token
  * histograms (ms).
  */
-final class EngineMetricGauges {
+public final class EngineMetricGauges {
     private EngineMetricGauges() {
     }
 
-    static void register(MetricGroup operatorGroup, Engine engine, IntSupplier inFlight) {
+    /** Registers the gauges and histograms of {@code engine} under {@code operatorGroup}'s {@code prefixflow}. */
+    public static void register(MetricGroup operatorGroup, Engine engine, IntSupplier inFlight) {
         MetricGroup group = operatorGroup.addGroup("prefixflow");
         group.gauge("inFlightRequests", (Gauge<Integer>) inFlight::getAsInt);
         longGauge(group, engine, "waitingRequests", EngineMetrics::numWaiting);

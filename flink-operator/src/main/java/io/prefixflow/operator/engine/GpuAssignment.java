@@ -10,13 +10,15 @@ import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
  * {@code i} takes the {@code i mod n}-th GPU by index, spreading a task manager's subtasks over its GPUs.
  * With no {@code gpu} resource configured, device 0.
  */
-final class GpuAssignment {
-    static final String RESOURCE_NAME = "gpu";
+public final class GpuAssignment {
+    /** The name of the external resource. */
+    public static final String RESOURCE_NAME = "gpu";
 
     private GpuAssignment() {
     }
 
-    static int deviceOrdinal(Set<ExternalResourceInfo> gpus, int subtaskIndex) {
+    /** The ordinal of the GPU subtask {@code subtaskIndex} uses; 0 without a {@code gpu} resource. */
+    public static int deviceOrdinal(Set<ExternalResourceInfo> gpus, int subtaskIndex) {
         int[] indices = gpus.stream()
                 .map(info -> info.getProperty("index").orElseThrow(() -> new IllegalStateException(
                         "a '" + RESOURCE_NAME + "' external resource has no 'index' property: " + info)))

@@ -78,6 +78,16 @@ final class LocalStack implements AutoCloseable {
         return kafka.clientProperties();
     }
 
+    /** The broker's {@code host:port}. */
+    String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /** Creates {@code topic} with {@code partitions} partitions. */
+    void createTopic(String topic, int partitions) throws Exception {
+        kafka.createTopic(topic, partitions);
+    }
+
     /** Creates the topics of a job, {@code partitions} each (dead letters: one). */
     void createTopics(Topics topics, int partitions) throws Exception {
         kafka.createTopic(topics.prompts(), partitions);

@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "prefixflow", mixinStandardHelpOptions = true, version = "prefixflow 0.1.0",
         description = "LLM inference inside Apache Flink: prefix-routed, paged-KV, continuously batched.",
         subcommands = {QuickstartCommand.class, RunCommand.class, ProduceCommand.class, ConsumeCommand.class,
-            GenerateCommand.class, BenchEngineCommand.class, BenchPrefixCommand.class, BenchCommand.class,
-            BenchRoutingCommand.class,
+            GenerateCommand.class, SqlCommand.class, BenchEngineCommand.class, BenchPrefixCommand.class,
+            BenchCommand.class, BenchRoutingCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) throws Exception {

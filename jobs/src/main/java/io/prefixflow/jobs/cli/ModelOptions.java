@@ -1,5 +1,6 @@
 package io.prefixflow.jobs.cli;
 
+import io.prefixflow.operator.config.ModelSpecs;
 import io.prefixflow.runtime.model.Model;
 import io.prefixflow.runtime.model.ModelLoader;
 import io.prefixflow.runtime.model.QuantRecipe;
@@ -11,8 +12,9 @@ import picocli.CommandLine.Option;
 
 /** Options that say which model to load and how to run it; shared by the commands that run a model. */
 final class ModelOptions {
-    @Option(names = "--model", required = true, paramLabel = "PATH|dummy:SHAPE",
-            description = "A GGUF file, a llama2.c checkpoint, or dummy:llama-110m / dummy:llama-1b / dummy:tiny.")
+    @Option(names = "--model", required = true, paramLabel = "PATH|dummy:SHAPE|builtin:stories260K",
+            description = "A GGUF file, a llama2.c checkpoint, dummy:llama-110m / dummy:llama-1b / dummy:tiny, or"
+                    + " builtin:stories260K (the tiny model inside the jar).")
     String model;
 
     @Option(names = "--tokenizer", paramLabel = "PATH",
@@ -60,7 +62,9 @@ final class ModelOptions {
             throw new IllegalArgumentException("--block-size must be >= 1, got " + blockSize);
         }
         QuantRecipe recipe = dtype == null ? null : QuantRecipe.parse(dtype);
-        Model loaded = ModelLoader.loadStoredAs(model, tokenizer, recipe, new DefaultTokenizerFactory());
+        ModelSpecs.Resolved resolved = ModelSpecs.resolve(model, tokenizer, "--model", "--tokenizer");
+        Model loaded = ModelLoader.loadStoredAs(resolved.spec(), resolved.tokenizer(), recipe,
+                new DefaultTokenizerFactory());
         if (contextLength != null) {
             if (contextLength < 2) {
                 throw new IllegalArgumentException("--context-length must be >= 2, got " + contextLength);
