@@ -20,7 +20,8 @@ import org.apache.flink.configuration.ReadableConfig;
  * @param outputs      the model's OUTPUT columns, in schema order
  */
 public record PredictSettings(EngineSpec engine, int maxTokens, float temperature, float topP, int topK, long seed,
-                              List<String> stop, String systemPrompt, List<OutputColumn> outputs)
+                              List<String> stop, String systemPrompt, List<OutputColumn> outputs,
+                              String responseFormat)
         implements Serializable {
     public PredictSettings {
         if (engine == null) {
@@ -36,6 +37,18 @@ public record PredictSettings(EngineSpec engine, int maxTokens, float temperatur
             throw new IllegalArgumentException("'" + PrefixFlowModelOptions.SYSTEM_PROMPT.key() + "' must not be empty");
         }
         samplingOrThrow(maxTokens, temperature, topP, topK, seed, stop);
+        if (responseFormat != null) {
+            try {
+                io.prefixflow.runtime.structured.ResponseFormat.fromJson(responseFormat);
+            } catch (RuntimeException e) {
+                throw bad(PrefixFlowModelOptions.RESPONSE_FORMAT.key(), "is not a response format: " + e.getMessage());
+            }
+        }
+    }
+
+    /** The constraint of every row, or null. */
+    public io.prefixflow.runtime.structured.ResponseFormat parsedResponseFormat() {
+        return responseFormat == null ? null : io.prefixflow.runtime.structured.ResponseFormat.fromJson(responseFormat);
     }
 
     /** Reads the options (defaults included) and checks them. */
@@ -55,7 +68,8 @@ public record PredictSettings(EngineSpec engine, int maxTokens, float temperatur
                 options.get(PrefixFlowModelOptions.SEED),
                 options.getOptional(PrefixFlowModelOptions.STOP).orElse(List.of()),
                 options.getOptional(PrefixFlowModelOptions.SYSTEM_PROMPT).orElse(null),
-                outputs);
+                outputs,
+                options.getOptional(PrefixFlowModelOptions.RESPONSE_FORMAT).orElse(null));
     }
 
     /** The sampling parameters of every row. */

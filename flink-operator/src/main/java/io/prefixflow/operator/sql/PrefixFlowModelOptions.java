@@ -97,4 +97,12 @@ public final class PrefixFlowModelOptions {
             .noDefaultValue()
             .withDescription("A system message; with it each prompt becomes the user message and both are"
                     + " rendered with the model's chat template (a model without one is an error).");
+
+    /** Structured output. */
+    public static final ConfigOption<String> RESPONSE_FORMAT = ConfigOptions.key("response-format")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Constrain every completion, as a request's response_format: a JSON object such as"
+                    + " {\"type\":\"choice\",\"choices\":[\"positive\",\"negative\"]}, {\"type\":\"json_object\"},"
+                    + " {\"type\":\"json_schema\",\"json_schema\":{...}} or {\"type\":\"regex\",\"pattern\":\"...\"}.");
 }

@@ -48,7 +48,7 @@ public final class PrefixFlowModelProviderFactory implements ModelProviderFactor
                 PrefixFlowModelOptions.BACKEND, PrefixFlowModelOptions.THREADS, PrefixFlowModelOptions.KV_CACHE_SIZE,
                 PrefixFlowModelOptions.MAX_TOKENS, PrefixFlowModelOptions.TEMPERATURE, PrefixFlowModelOptions.TOP_P,
                 PrefixFlowModelOptions.TOP_K, PrefixFlowModelOptions.SEED, PrefixFlowModelOptions.STOP,
-                PrefixFlowModelOptions.SYSTEM_PROMPT);
+                PrefixFlowModelOptions.SYSTEM_PROMPT, PrefixFlowModelOptions.RESPONSE_FORMAT);
     }
 
     @Override

@@ -34,6 +34,7 @@ final class RowPredictor implements AutoCloseable {
     private final PredictSettings settings;
     private final SamplingParams params;
     private final Duration timeout;
+    private final io.prefixflow.runtime.structured.ResponseFormat responseFormat;
     private final SlotEngines.Lease lease;
     private final SlotEngine slot;
     /** Requests of this function still in the engine; aborted on close. */
@@ -42,6 +43,7 @@ final class RowPredictor implements AutoCloseable {
     private RowPredictor(PredictSettings settings, Duration timeout, SlotEngines.Lease lease) {
         this.settings = settings;
         this.params = settings.samplingParams();
+        this.responseFormat = settings.parsedResponseFormat();
         this.timeout = timeout;
         this.lease = lease;
         this.slot = lease.engine();
@@ -82,7 +84,7 @@ final class RowPredictor implements AutoCloseable {
         String prompt = input.getString(0).toString();
         EngineRequest request;
         try {
-            request = new EngineRequest(requestId, encode(prompt), params, Priority.THROUGHPUT, "");
+            request = new EngineRequest(requestId, encode(prompt), params, Priority.THROUGHPUT, "", responseFormat);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(errorRow(requestId, "invalid prompt: " + e.getMessage()));
         }

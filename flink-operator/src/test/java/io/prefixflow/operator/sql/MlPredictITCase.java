@@ -118,6 +118,36 @@ class MlPredictITCase {
     }
 
     @Test
+    @Timeout(180)
+    void responseFormatConstrainsEveryCompletion() throws Exception {
+        TableEnvironment env = tableEnv(1);
+        env.executeSql("CREATE MODEL weather INPUT (prompt STRING) OUTPUT (completion STRING, finish_reason STRING)"
+                + " WITH ('provider' = 'prefixflow', 'model' = '" + modelPath + "', 'context-length' = '"
+                + CONTEXT_LENGTH + "', 'max-tokens' = '16', 'temperature' = '0.8', 'seed' = '3',"
+                + " 'response-format' = '{\"type\":\"choice\",\"choices\":[\"sunny\",\"rainy\",\"cloudy\"]}')");
+        env.executeSql("CREATE TEMPORARY VIEW prompts AS SELECT * FROM (VALUES ('a', 'The sky was'),"
+                + " ('b', 'Once upon a time'), ('c', 'Tom looked out of the window and said')) AS t(id, prompt)");
+        Map<String, Row> rows = collectById(env.executeSql("SELECT id, completion, finish_reason"
+                + " FROM ML_PREDICT(TABLE prompts, MODEL weather, DESCRIPTOR(prompt))"));
+        assertThat(rows).hasSize(3);
+        for (Row row : rows.values()) {
+            assertThat((String) row.getField("completion")).isIn("sunny", "rainy", "cloudy");
+            assertThat(row.getField("finish_reason")).isEqualTo("stop");
+        }
+        assertNoEngineLeft();
+    }
+
+    @Test
+    void badResponseFormatIsAnErrorNamingTheOption() {
+        TableEnvironment env = tableEnv(1);
+        env.executeSql("CREATE MODEL m INPUT (prompt STRING) OUTPUT (completion STRING) WITH ('provider' = 'prefixflow',"
+                + " 'model' = '" + modelPath + "', 'response-format' = '{\"type\":\"choice\"')");
+        env.executeSql("CREATE TEMPORARY VIEW prompts AS SELECT * FROM (VALUES ('p', 'hi')) AS t(id, prompt)");
+        assertThatThrownBy(() -> env.explainSql("SELECT * FROM ML_PREDICT(TABLE prompts, MODEL m, DESCRIPTOR(prompt))"))
+                .satisfies(e -> assertThat(messages(e)).contains("'response-format' is not a response format"));
+    }
+
+    @Test
     void unknownOutputColumnIsAnErrorNamingIt() {
         TableEnvironment env = tableEnv(1);
         createModel(env, "m", "completion STRING, bogus STRING");
