@@ -20,7 +20,11 @@ import java.util.SplittableRandom;
  * <pre>
  * mvn -B -ntp -q -pl gpu-runtime -am test-compile
  * java -cp gpu-runtime/target/classes:gpu-runtime/target/test-classes:$(cat cp.txt) \
- *     io.prefixflow.runtime.structured.MaskingBench ../shared/models/vocab/ggml-vocab-llama-spm.gguf [seconds]
+ *     io.prefixflow.runtime.structured.MaskingBench ../shared/models/vocab/ggml-vocab-llama-spm.gguf [seconds [size]]
+ * </pre>
+ * With {@code size}, the vocabulary is grown to that many tokens by {@link MergedVocabulary}, e.g.
+ * {@code ggml-vocab-gpt-2.gguf 2 128256} for a Llama-3-sized one.
+ * <pre>
  * </pre>
  */
 public final class MaskingBench {
@@ -34,6 +38,10 @@ public final class MaskingBench {
     public static void main(String[] args) {
         Tokenizer tokenizer = GgufTokenizers.fromGguf(GgufFile.open(Path.of(args[0])));
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 2.0;
+        if (args.length > 2) {
+            // a larger vocabulary than any at hand: the file's tokens plus seeded two-token merges
+            tokenizer = new MergedVocabulary(tokenizer, Integer.parseInt(args[2]), 11);
+        }
         int vocabSize = tokenizer.vocabSize();
         long start = System.nanoTime();
         StructuredOutput structured = new StructuredOutput(tokenizer, vocabSize,
