@@ -66,8 +66,6 @@ public final class CacheAwareRouter implements Router {
     private final int[] depth;
     private final int[] candidates;
     private final long[] scores;
-    private double totalWorkTokens;
-    private long totalAtMs;
     private int lastNumCandidates;
 
     /**
@@ -90,10 +88,10 @@ public final class CacheAwareRouter implements Router {
         this.routerIndex = Math.floorMod(routerIndex, numSubtasks);
         this.absTokens = config.balanceAbsTokens();
         this.balanceRel = config.balanceRel();
-        this.halfLifeMs = (double) config.loadHalfLifeMs() * numRouters;
-        this.index = new PrefixIndex(config.indexCapacityEntries(), config.replicaIdleTimeoutMs(),
-                config.loadHalfLifeMs() * numRouters);
-        this.loads = new LoadEstimate(numSubtasks, config.loadHalfLifeMs() * numRouters);
+        long halfLifeMs = config.loadHalfLifeMs() * numRouters;
+        this.halfLifeMs = halfLifeMs;
+        this.index = new PrefixIndex(config.indexCapacityEntries(), config.replicaIdleTimeoutMs(), halfLifeMs);
+        this.loads = new LoadEstimate(numSubtasks, halfLifeMs);
         this.depth = new int[numSubtasks];
         this.candidates = new int[numSubtasks];
         this.scores = new long[numSubtasks];
@@ -104,7 +102,8 @@ public final class CacheAwareRouter implements Router {
         RoutingChain chain = RoutingChain.of(request, blockSize);
         java.util.List<BlockHash> hashes = chain.hashes();
         loads.decayTo(nowMs);
-        double total = totalWork(nowMs);
+        // every routed request's work went to one subtask, so the subtasks' loads add up to all recent work
+        double total = loads.total();
         java.util.Arrays.fill(depth, 0);
         int numCandidates = numSubtasks;
         for (int s = 0; s < numSubtasks; s++) {
@@ -166,7 +165,6 @@ public final class CacheAwareRouter implements Router {
         int cached = chain.cachedPromptTokens(depth[best]);
         long work = (long) (chain.promptTokens() - cached) + Math.max(0, request.maxTokens());
         loads.add(best, work);
-        totalWorkTokens = total + work;
         index.record(hashes, best, work, nowMs);
         return new RoutingDecision(best, reason, cached, work);
     }
@@ -186,7 +184,7 @@ public final class CacheAwareRouter implements Router {
         for (int c = 0; c < count; c++) {
             scores[c] = score(anchor, candidates[c]);
         }
-        // partial selection sort: keep is small, or it is close to count and the loop stops early
+        // partial selection sort of the first keep: O(keep * count), at most p^2 for p subtasks
         for (int i = 0; i < keep; i++) {
             int max = i;
             for (int j = i + 1; j < count; j++) {
@@ -206,14 +204,6 @@ public final class CacheAwareRouter implements Router {
         long s = scores[i];
         scores[i] = scores[j];
         scores[j] = s;
-    }
-
-    private double totalWork(long nowMs) {
-        if (nowMs > totalAtMs) {
-            totalWorkTokens *= Math.pow(0.5, (nowMs - totalAtMs) / halfLifeMs);
-            totalAtMs = nowMs;
-        }
-        return totalWorkTokens;
     }
 
     /** The current load estimate of a subtask in tokens (for tests and metrics). */

@@ -45,19 +45,16 @@ final class LoadEstimate {
         return loadTokens[subtask];
     }
 
-    double min() {
-        double min = Double.POSITIVE_INFINITY;
+    /** The work of all subtasks together: the recent work of every request this router routed. */
+    double total() {
+        double total = 0;
         for (double load : loadTokens) {
-            min = Math.min(min, load);
+            total += load;
         }
-        return min;
+        return total;
     }
 
     void add(int subtask, double workTokens) {
         loadTokens[subtask] += workTokens;
-    }
-
-    int numSubtasks() {
-        return loadTokens.length;
     }
 }
