@@ -18,12 +18,19 @@ abstract class BlockWeightMatrix extends PanelWeightMatrix {
     protected final int blockBytes;
     /** Bytes per matrix row. */
     protected final int rowBytes;
+    private final GgmlType type;
 
     BlockWeightMatrix(GgmlType type, ByteBuffer data, int byteOffset, int rows, int cols) {
         super(type, data, byteOffset, rows, cols);
         this.blockValues = type.blockSize();
         this.blockBytes = type.blockBytes();
         this.rowBytes = cols / blockValues * blockBytes;
+        this.type = type;
+    }
+
+    @Override
+    public final GgmlType type() {
+        return type;
     }
 
     /**

@@ -14,8 +14,7 @@ import jdk.incubator.vector.VectorOperators;
  *   value = (d * (sc &amp; 15)) * q - (dmin * (sc &gt;&gt; 4))        (ggml's dequantize_row_q2_K)
  * </pre>
  */
-final class Q2_KWeightMatrix extends BlockWeightMatrix {
-    private static final int BLOCK_VALUES = 256;
+final class Q2_KWeightMatrix extends SuperBlockWeightMatrix {
     private static final int QS = 16;
     private static final int D = 80;
 
@@ -24,20 +23,7 @@ final class Q2_KWeightMatrix extends BlockWeightMatrix {
     }
 
     @Override
-    public GgmlType type() {
-        return GgmlType.Q2_K;
-    }
-
-    @Override
-    void unpackRows(PanelScratch scratch, int row, int rowCount, float[] dst, int dstOff) {
-        byte[] raw = rawRows(scratch, row, rowCount);
-        int blocks = rowCount * (cols / BLOCK_VALUES);
-        for (int b = 0, src = 0, d = dstOff; b < blocks; b++, src += blockBytes, d += BLOCK_VALUES) {
-            unpackBlock(raw, src, dst, d);
-        }
-    }
-
-    private static void unpackBlock(byte[] raw, int s, float[] dst, int d) {
+    void unpackBlock(byte[] raw, int s, float[] dst, int d) {
         float dAll = QuantLanes.f16(raw, s + D);
         float dMin = QuantLanes.f16(raw, s + D + 2);
         for (int n = 0; n < 2; n++) {

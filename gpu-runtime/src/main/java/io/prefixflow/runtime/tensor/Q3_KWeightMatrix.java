@@ -15,8 +15,7 @@ import jdk.incubator.vector.VectorOperators;
  *   q = low - (high ? 0 : 4), in -4..3;  value = (d * (scale[e/16] - 32)) * q        (dequantize_row_q3_K)
  * </pre>
  */
-final class Q3_KWeightMatrix extends BlockWeightMatrix {
-    private static final int BLOCK_VALUES = 256;
+final class Q3_KWeightMatrix extends SuperBlockWeightMatrix {
     private static final int QS = 32;
     private static final int SCALES = 96;
     private static final int D = 108;
@@ -26,20 +25,7 @@ final class Q3_KWeightMatrix extends BlockWeightMatrix {
     }
 
     @Override
-    public GgmlType type() {
-        return GgmlType.Q3_K;
-    }
-
-    @Override
-    void unpackRows(PanelScratch scratch, int row, int rowCount, float[] dst, int dstOff) {
-        byte[] raw = rawRows(scratch, row, rowCount);
-        int blocks = rowCount * (cols / BLOCK_VALUES);
-        for (int b = 0, src = 0, d = dstOff; b < blocks; b++, src += blockBytes, d += BLOCK_VALUES) {
-            unpackBlock(raw, src, dst, d);
-        }
-    }
-
-    private static void unpackBlock(byte[] raw, int s, float[] dst, int d) {
+    void unpackBlock(byte[] raw, int s, float[] dst, int d) {
         float dAll = QuantLanes.f16(raw, s + D);
         for (int n = 0; n < 2; n++) {
             for (int j = 0; j < 4; j++) {

@@ -22,11 +22,6 @@ final class Q4_1WeightMatrix extends BlockWeightMatrix {
     }
 
     @Override
-    public GgmlType type() {
-        return GgmlType.Q4_1;
-    }
-
-    @Override
     void unpackRows(PanelScratch scratch, int row, int rowCount, float[] dst, int dstOff) {
         byte[] raw = rawRows(scratch, row, rowCount);
         int blocks = rowCount * (cols / BLOCK_VALUES);

@@ -15,8 +15,7 @@ import jdk.incubator.vector.VectorOperators;
  *   value = (d * scale_j) * q - (dmin * min_j)        (ggml's dequantize_row_q4_K, rounded in that order)
  * </pre>
  */
-final class Q4_KWeightMatrix extends BlockWeightMatrix {
-    private static final int BLOCK_VALUES = 256;
+final class Q4_KWeightMatrix extends SuperBlockWeightMatrix {
     private static final int SCALES = 4;
     private static final int QS = 16;
 
@@ -25,20 +24,7 @@ final class Q4_KWeightMatrix extends BlockWeightMatrix {
     }
 
     @Override
-    public GgmlType type() {
-        return GgmlType.Q4_K;
-    }
-
-    @Override
-    void unpackRows(PanelScratch scratch, int row, int rowCount, float[] dst, int dstOff) {
-        byte[] raw = rawRows(scratch, row, rowCount);
-        int blocks = rowCount * (cols / BLOCK_VALUES);
-        for (int b = 0, src = 0, d = dstOff; b < blocks; b++, src += blockBytes, d += BLOCK_VALUES) {
-            unpackBlock(raw, src, dst, d);
-        }
-    }
-
-    private static void unpackBlock(byte[] raw, int s, float[] dst, int d) {
+    void unpackBlock(byte[] raw, int s, float[] dst, int d) {
         float dAll = QuantLanes.f16(raw, s);
         float dMin = QuantLanes.f16(raw, s + 2);
         for (int pair = 0; pair < 4; pair++) {

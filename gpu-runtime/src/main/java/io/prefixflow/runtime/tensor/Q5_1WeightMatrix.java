@@ -23,11 +23,6 @@ final class Q5_1WeightMatrix extends BlockWeightMatrix {
     }
 
     @Override
-    public GgmlType type() {
-        return GgmlType.Q5_1;
-    }
-
-    @Override
     void unpackRows(PanelScratch scratch, int row, int rowCount, float[] dst, int dstOff) {
         byte[] raw = rawRows(scratch, row, rowCount);
         int blocks = rowCount * (cols / BLOCK_VALUES);

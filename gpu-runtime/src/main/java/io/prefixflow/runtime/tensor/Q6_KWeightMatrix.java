@@ -17,8 +17,7 @@ import jdk.incubator.vector.VectorOperators;
  *   value = (d * scales[e/16]) * (q - 32)        (ggml's dequantize_row_q6_K)
  * </pre>
  */
-final class Q6_KWeightMatrix extends BlockWeightMatrix {
-    private static final int BLOCK_VALUES = 256;
+final class Q6_KWeightMatrix extends SuperBlockWeightMatrix {
     private static final int QH = 128;
     private static final int SCALES = 192;
     private static final int D = 208;
@@ -28,20 +27,7 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
     }
 
     @Override
-    public GgmlType type() {
-        return GgmlType.Q6_K;
-    }
-
-    @Override
-    void unpackRows(PanelScratch scratch, int row, int rowCount, float[] dst, int dstOff) {
-        byte[] raw = rawRows(scratch, row, rowCount);
-        int blocks = rowCount * (cols / BLOCK_VALUES);
-        for (int b = 0, src = 0, d = dstOff; b < blocks; b++, src += blockBytes, d += BLOCK_VALUES) {
-            unpackBlock(raw, src, dst, d);
-        }
-    }
-
-    private static void unpackBlock(byte[] raw, int s, float[] dst, int d) {
+    void unpackBlock(byte[] raw, int s, float[] dst, int d) {
         float dAll = QuantLanes.f16(raw, s + D);
         for (int n = 0; n < 2; n++) {
             for (int k = 0; k < 4; k++) {
