@@ -38,13 +38,19 @@ public final class ModelSpecs {
 
     /** Loads the model of {@code settings}, with its context-length override applied. */
     public static Model load(InferenceSettings settings) {
-        Resolved resolved = resolve(settings.model(), settings.tokenizer() == null ? null : Path.of(settings.tokenizer()),
-                InferenceOptions.MODEL.key(), InferenceOptions.TOKENIZER.key());
-        Model model = ModelLoader.load(resolved.spec(), resolved.tokenizer(), null, new DefaultTokenizerFactory());
-        if (settings.contextLength() != null) {
-            model = model.withContextLength(settings.contextLength());
-        }
-        return model;
+        return load(settings.model(), settings.tokenizer(), settings.contextLength(), InferenceOptions.MODEL.key(),
+                InferenceOptions.TOKENIZER.key());
+    }
+
+    /**
+     * Loads a model spec (the built-in one included), with a context-length override when not null; errors name
+     * {@code modelKey} and {@code tokenizerKey}, the options the values came from.
+     */
+    public static Model load(String model, String tokenizer, Integer contextLength, String modelKey,
+                             String tokenizerKey) {
+        Resolved resolved = resolve(model, tokenizer == null ? null : Path.of(tokenizer), modelKey, tokenizerKey);
+        Model loaded = ModelLoader.load(resolved.spec(), resolved.tokenizer(), null, new DefaultTokenizerFactory());
+        return contextLength == null ? loaded : loaded.withContextLength(contextLength);
     }
 
     /**

@@ -2,11 +2,8 @@ package io.prefixflow.operator.sql;
 
 import io.prefixflow.operator.config.ModelSpecs;
 import io.prefixflow.runtime.model.Model;
-import io.prefixflow.runtime.model.ModelLoader;
 import io.prefixflow.runtime.runner.Backend;
-import io.prefixflow.runtime.tokenizer.DefaultTokenizerFactory;
 import java.io.Serializable;
-import java.nio.file.Path;
 
 /**
  * What makes one slot engine: the model and the engine settings. Models whose specs are equal share their
@@ -22,7 +19,7 @@ import java.nio.file.Path;
 public record EngineSpec(String model, String tokenizer, Integer contextLength, Backend backend, int threads,
                          long kvCacheBytes) implements Serializable {
     /** Tokens per KV block, as the job's default. */
-    static final int BLOCK_SIZE = 16;
+    static final int BLOCK_SIZE = io.prefixflow.operator.config.InferenceOptions.BLOCK_SIZE.defaultValue();
 
     public EngineSpec {
         if (model == null || model.isBlank()) {
@@ -47,9 +44,7 @@ public record EngineSpec(String model, String tokenizer, Integer contextLength, 
 
     /** Loads the model (the built-in one included) with the context-length override applied. */
     Model load() {
-        ModelSpecs.Resolved resolved = ModelSpecs.resolve(model, tokenizer == null ? null : Path.of(tokenizer),
-                "'" + PrefixFlowModelOptions.MODEL.key() + "'", "'" + PrefixFlowModelOptions.TOKENIZER.key() + "'");
-        Model loaded = ModelLoader.load(resolved.spec(), resolved.tokenizer(), null, new DefaultTokenizerFactory());
-        return contextLength == null ? loaded : loaded.withContextLength(contextLength);
+        return ModelSpecs.load(model, tokenizer, contextLength, "'" + PrefixFlowModelOptions.MODEL.key() + "'",
+                "'" + PrefixFlowModelOptions.TOKENIZER.key() + "'");
     }
 }

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
@@ -39,6 +41,8 @@ final class RowPredictor implements AutoCloseable {
     private final SlotEngine slot;
     /** Requests of this function still in the engine; aborted on close. */
     private final Set<RequestHandle> live = ConcurrentHashMap.newKeySet();
+    /** Aborts rows past ML_PREDICT's timeout; a row that completes first cancels (and removes) its task. */
+    private static final ScheduledThreadPoolExecutor TIMEOUTS = timeoutExecutor();
 
     private RowPredictor(PredictSettings settings, Duration timeout, SlotEngines.Lease lease) {
         this.settings = settings;
@@ -90,10 +94,24 @@ final class RowPredictor implements AutoCloseable {
         }
         RequestHandle handle = slot.engine().submit(request);
         live.add(handle);
-        if (timeout != null) {
-            CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(handle::abort);
-        }
-        return handle.result().whenComplete((result, failure) -> live.remove(handle)).thenApply(this::toRow);
+        ScheduledFuture<?> abort = timeout == null ? null
+                : TIMEOUTS.schedule(handle::abort, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return handle.result().whenComplete((result, failure) -> {
+            live.remove(handle);
+            if (abort != null) {
+                abort.cancel(false);
+            }
+        }).thenApply(this::toRow);
+    }
+
+    private static ScheduledThreadPoolExecutor timeoutExecutor() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "prefixflow-ml-predict-timeouts");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 
     private int[] encode(String prompt) {

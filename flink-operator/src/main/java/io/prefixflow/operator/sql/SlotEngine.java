@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SlotEngine implements AutoCloseable {
     /** The job's defaults: token budget of a step, sequences at once, prefix caching on. */
-    private static final SchedulerConfig SCHEDULER = new SchedulerConfig(512, 64, true);
 
     private final Model model;
     private final ModelRunner runner;
@@ -42,7 +41,7 @@ final class SlotEngine implements AutoCloseable {
         ModelRunner runner = spec.backend().open(model.config(), model.weights(), EngineSpec.BLOCK_SIZE, numBlocks,
                 spec.threads(), deviceOrdinal);
         try {
-            return new SlotEngine(model, runner, Engine.start(model, runner, SCHEDULER), encoder);
+            return new SlotEngine(model, runner, Engine.start(model, runner, SchedulerConfig.DEFAULT), encoder);
         } catch (RuntimeException e) {
             runner.close();
             throw e;

@@ -67,10 +67,10 @@ public final class RoutingSimulator {
         for (RoutingMode mode : MODES) {
             RouterDispatch dispatch = new RouterDispatch(withMode(settings.routing(), mode), p, settings.routersAt(p),
                     settings.blockSize());
-            SimRun run = timed(p, workload, label(mode), () -> Simulation.run(arriving, engines(p, arriving), dispatch));
+            SimRun run = timed(p, workload, mode.cliName(), () -> Simulation.run(arriving, engines(p, arriving), dispatch));
             Map<String, Long> reasons = new LinkedHashMap<>();
             dispatch.reasons().forEach((reason, count) -> reasons.put(reason.metricName(), count));
-            out.add(ModeResult.of(p, workload, label(mode), run, ideal, reasons));
+            out.add(ModeResult.of(p, workload, mode.cliName(), run, ideal, reasons));
         }
         return out;
     }
@@ -115,11 +115,6 @@ public final class RoutingSimulator {
                 result.outcomes().size(), result.numSteps(), (System.nanoTime() - start) / 1e9);
         progress.flush();
         return result;
-    }
-
-    /** {@code cache-aware}, {@code prefix}, {@code round-robin}. */
-    public static String label(RoutingMode mode) {
-        return mode.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static RoutingSettings withMode(RoutingSettings s, RoutingMode mode) {
