@@ -154,9 +154,11 @@ public final class GgufModelLoader {
                     matrix(b + "ffn_up.weight", hidden, dim),
                     arch.hasQkNorm() ? vector(b + "attn_q_norm.weight", c.headSize()) : null,
                     arch.hasQkNorm() ? vector(b + "attn_k_norm.weight", c.headSize()) : null));
-            if (!arch.hasQkNorm() && gguf.tensors().containsKey(b + "attn_q_norm.weight")) {
-                throw new ModelFormatException(gguf.path(), "tensor '" + b + "attn_q_norm.weight' is not part of a "
-                        + arch.ggufName() + " model; per-head Q/K norms are read for qwen3 only");
+            for (String norm : new String[] {"attn_q_norm.weight", "attn_k_norm.weight"}) {
+                if (!arch.hasQkNorm() && gguf.tensors().containsKey(b + norm)) {
+                    throw new ModelFormatException(gguf.path(), "tensor '" + b + norm + "' is not part of a "
+                            + arch.ggufName() + " model; per-head Q/K norms are read for qwen3 only");
+                }
             }
         }
         float[] finalNorm = vector("output_norm.weight", dim);

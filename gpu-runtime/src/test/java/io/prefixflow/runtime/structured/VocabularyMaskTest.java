@@ -105,6 +105,11 @@ class VocabularyMaskTest {
                 random.nextLong(), 200);
         if (outcome.finishReason() == FinishReason.STOP) {
             assertTrue(Pattern.matches(pattern, outcome.text()), () -> "/" + pattern + "/ gave '" + outcome.text() + "'");
+        } else {
+            // only an unbounded pattern may run out of tokens, and then its text is still a live prefix
+            ByteDfa dfa = ResponseFormat.regex(pattern).compile();
+            assertTrue(RandomWalk.longestOutputBytes(dfa) > 200, "a bounded pattern must finish: " + pattern);
+            assertNotEquals(ByteDfa.DEAD, dfa.walk(0, outcome.text().getBytes(StandardCharsets.UTF_8)));
         }
     }
 

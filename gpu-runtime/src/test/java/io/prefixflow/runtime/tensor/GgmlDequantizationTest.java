@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class GgmlDequantizationTest {
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0",
-        "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
+    // every block type; a new one without a fixture fails here instead of going untested
+    @EnumSource(value = GgmlType.class, mode = EnumSource.Mode.EXCLUDE, names = {"F32", "F16", "BF16"})
     void dequantizationIsBitIdenticalToGgml(GgmlType type) throws IOException {
         ByteBuffer fixture = load(type);
         assertEquals(type.ggufId(), fixture.getInt(0), "fixture type id");
