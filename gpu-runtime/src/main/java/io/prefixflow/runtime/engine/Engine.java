@@ -64,8 +64,8 @@ public final class Engine implements AutoCloseable {
     /** Written under lifecycleLock: set once no command will be taken any more. */
     private volatile boolean stopped;
     private volatile Throwable failure;
-    /** Compiled response formats for this model's vocabulary; created with the first one. */
-    private StructuredOutput structured;
+    /** Compiled response formats for this model's vocabulary (its trie is built with the first); null without a tokenizer. */
+    private final StructuredOutput structured;
 
     private Engine(Model model, ModelRunner runner, SchedulerConfig config) {
         this.model = Objects.requireNonNull(model, "model");
@@ -80,6 +80,8 @@ public final class Engine implements AutoCloseable {
         this.scheduler = new Scheduler(config, kv, runner.numBlocks(), runner.config().contextLength(),
                 runner.config().vocabSize(), model.name());
         this.lastStats = scheduler.stats();
+        this.structured = model.tokenizer() == null ? null
+                : new StructuredOutput(model.tokenizer(), model.config().vocabSize(), model.stopTokenIds());
         this.thread = new Thread(this::run, "prefixflow-engine");
         this.thread.setDaemon(true);
     }
@@ -110,20 +112,13 @@ public final class Engine implements AutoCloseable {
         long nowNanos = System.nanoTime();
         checkRunning();
         RequestHandle handle = new RequestHandle(request.id(), this);
-        Optional<String> problem = scheduler.whyUnservable(request);
-        if (problem.isPresent()) {
-            handle.future().complete(rejected(request, problem.get(), nowNanos));
+        Admission admission = admit(request);
+        if (admission.problem() != null) {
+            handle.future().complete(rejected(request, admission.problem(), nowNanos));
             numFinished.incrementAndGet();
             return handle;
         }
-        TokenConstraint constraint;
-        try {
-            constraint = constraintFor(request.responseFormat());
-        } catch (IllegalArgumentException e) {
-            handle.future().complete(rejected(request, "response_format: " + e.getMessage(), nowNanos));
-            numFinished.incrementAndGet();
-            return handle;
-        }
+        TokenConstraint constraint = admission.constraint();
         synchronized (lifecycleLock) {
             checkRunning();
             if (liveHandles.putIfAbsent(request.id(), handle) != null) {
@@ -160,20 +155,13 @@ public final class Engine implements AutoCloseable {
         long nowNanos = System.nanoTime();
         checkRunning();
         RequestHandle handle = new RequestHandle(request.id(), this);
-        Optional<String> problem = scheduler.whyUnservable(request);
-        if (problem.isPresent()) {
-            handle.future().complete(rejected(request, problem.get(), nowNanos));
+        Admission admission = admit(request);
+        if (admission.problem() != null) {
+            handle.future().complete(rejected(request, admission.problem(), nowNanos));
             numFinished.incrementAndGet();
             return handle;
         }
-        TokenConstraint constraint;
-        try {
-            constraint = constraintFor(request.responseFormat());
-        } catch (IllegalArgumentException e) {
-            handle.future().complete(rejected(request, "response_format: " + e.getMessage(), nowNanos));
-            numFinished.incrementAndGet();
-            return handle;
-        }
+        TokenConstraint constraint = admission.constraint();
         Resumption resumption = Resumption.replay(model, runner.config().contextLength(), request,
                 generatedTokenIds.clone(), constraint);
         if (resumption.finishReason() != null) {
@@ -206,29 +194,32 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** Why a request cannot be served, or the constraint of its response format (null for none). */
+    private record Admission(TokenConstraint constraint, String problem) {
+    }
+
     /**
-     * A fresh constraint for {@code format} (null for none), compiled on the calling thread (the format's
-     * masks are cached, so a repeated format costs nothing here).
-     *
-     * @throws IllegalArgumentException naming what in the format is malformed or unsupported
+     * Checks a request against the engine's limits and compiles its response format on the calling thread (a
+     * format's masks are cached, so a repeated format costs nothing here).
      */
-    private TokenConstraint constraintFor(ResponseFormat format) {
+    private Admission admit(EngineRequest request) {
+        Optional<String> problem = scheduler.whyUnservable(request);
+        if (problem.isPresent()) {
+            return new Admission(null, problem.get());
+        }
+        ResponseFormat format = request.responseFormat();
         if (format == null) {
-            return null;
+            return new Admission(null, null);
         }
-        StructuredOutput compiled;
-        synchronized (lifecycleLock) {
-            if (structured == null) {
-                if (model.tokenizer() == null) {
-                    throw new IllegalArgumentException("model " + model.name() + " has no tokenizer, which"
-                            + " structured output needs");
-                }
-                structured = new StructuredOutput(model.tokenizer(), model.config().vocabSize(),
-                        model.stopTokenIds());
-            }
-            compiled = structured;
+        if (structured == null) {
+            return new Admission(null, "response_format: model " + model.name() + " has no tokenizer, which"
+                    + " structured output needs");
         }
-        return new TokenConstraint(compiled.masks(format));
+        try {
+            return new Admission(new TokenConstraint(structured.masks(format)), null);
+        } catch (IllegalArgumentException e) {
+            return new Admission(null, "response_format: " + e.getMessage());
+        }
     }
 
     /** The metrics as of the last step; callable from any thread. */
