@@ -122,15 +122,19 @@ public final class InferenceOptions {
             .withDescription("CACHE_AWARE: a prefix gets more than two replicas only while its recent work (decayed,"
                     + " all prepare subtasks together) exceeds this many tokens; and a replica holding the prefix is"
                     + " chosen only while its outstanding work is within this many tokens (divided by the prepare"
-                    + " parallelism) of the least loaded replica's.");
+                    + " parallelism when there are no load reports) of the least loaded replica's; with load"
+                    + " reports, a subtask over balance-rel-threshold times the mean work plus this many tokens"
+                    + " passes the request to a subtask at or below the mean.");
 
     /** Cache-aware: relative balance threshold. */
     public static final ConfigOption<Double> ROUTING_BALANCE_REL = ConfigOptions
             .key("prefixflow.routing.balance-rel-threshold")
             .doubleType()
-            .defaultValue(1.1)
+            .defaultValue(1.25)
             .withDescription("CACHE_AWARE: headroom of a hot prefix's replica set: a prefix carrying a share f of"
-                    + " the recent work gets ceil(this * parallelism * f) replicas (a factor >= 1).");
+                    + " the recent work gets ceil(this * parallelism * f) replicas (a factor >= 1); with load"
+                    + " reports, a subtask whose outstanding work is over this times the mean plus"
+                    + " balance-abs-threshold is overloaded.");
 
     /** Cache-aware: how long the load estimate remembers routed work. */
     public static final ConfigOption<Duration> ROUTING_LOAD_HALF_LIFE = ConfigOptions
@@ -149,4 +153,14 @@ public final class InferenceOptions {
             .defaultValue(Duration.ofSeconds(60))
             .withDescription("CACHE_AWARE: a subtask that has not been sent a prefix for this long stops"
                     + " counting as holding it, so a prefix that cooled down loses its extra replicas.");
+
+    /** Cache-aware: how often inference subtasks report their outstanding work to the prepare subtasks. */
+    public static final ConfigOption<Duration> ROUTING_LOAD_REPORT_INTERVAL = ConfigOptions
+            .key("prefixflow.routing.load-report-interval")
+            .durationType()
+            .defaultValue(Duration.ofMillis(100))
+            .withDescription("CACHE_AWARE: each inference subtask publishes its outstanding work (prompt tokens"
+                    + " still to compute plus tokens still to generate) this often, on the load topic of the Kafka"
+                    + " job, and every prepare subtask balances on the reports instead of its own estimate; 0"
+                    + " turns reports off. Reports older than 20 intervals are ignored.");
 }

@@ -18,9 +18,11 @@ import org.apache.flink.configuration.ReadableConfig;
  * @param balanceRel           {@link InferenceOptions#ROUTING_BALANCE_REL}, factor
  * @param loadHalfLifeMs       {@link InferenceOptions#ROUTING_LOAD_HALF_LIFE} in ms
  * @param replicaIdleTimeoutMs {@link InferenceOptions#ROUTING_REPLICA_IDLE_TIMEOUT} in ms
+ * @param loadReportIntervalMs {@link InferenceOptions#ROUTING_LOAD_REPORT_INTERVAL} in ms, 0 for none
  */
 public record RoutingSettings(RoutingMode mode, int prefixBlocks, int indexCapacity, int balanceAbsTokens,
-                              double balanceRel, long loadHalfLifeMs, long replicaIdleTimeoutMs)
+                              double balanceRel, long loadHalfLifeMs, long replicaIdleTimeoutMs,
+                              long loadReportIntervalMs)
         implements Serializable {
     public RoutingSettings {
         if (mode == null) {
@@ -37,6 +39,8 @@ public record RoutingSettings(RoutingMode mode, int prefixBlocks, int indexCapac
                 + loadHalfLifeMs + " ms");
         check(replicaIdleTimeoutMs >= 1, InferenceOptions.ROUTING_REPLICA_IDLE_TIMEOUT.key()
                 + " must be >= 1 ms, got " + replicaIdleTimeoutMs + " ms");
+        check(loadReportIntervalMs >= 0, InferenceOptions.ROUTING_LOAD_REPORT_INTERVAL.key()
+                + " must be >= 0 ms, got " + loadReportIntervalMs + " ms");
     }
 
     /** Reads and checks the routing options, defaults included. */
@@ -48,13 +52,14 @@ public record RoutingSettings(RoutingMode mode, int prefixBlocks, int indexCapac
                 config.get(InferenceOptions.ROUTING_BALANCE_ABS),
                 config.get(InferenceOptions.ROUTING_BALANCE_REL),
                 config.get(InferenceOptions.ROUTING_LOAD_HALF_LIFE).toMillis(),
-                config.get(InferenceOptions.ROUTING_REPLICA_IDLE_TIMEOUT).toMillis());
+                config.get(InferenceOptions.ROUTING_REPLICA_IDLE_TIMEOUT).toMillis(),
+                config.get(InferenceOptions.ROUTING_LOAD_REPORT_INTERVAL).toMillis());
     }
 
     /** The cache-aware router's part. */
     public CacheAwareConfig cacheAwareConfig() {
         return new CacheAwareConfig(indexCapacity, balanceAbsTokens, balanceRel, loadHalfLifeMs,
-                replicaIdleTimeoutMs);
+                replicaIdleTimeoutMs, mode == RoutingMode.CACHE_AWARE ? loadReportIntervalMs : 0);
     }
 
     /**

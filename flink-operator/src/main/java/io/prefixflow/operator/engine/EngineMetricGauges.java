@@ -11,7 +11,7 @@ import org.apache.flink.metrics.MetricGroup;
 /**
  * Registers an engine's metrics in the operator's metric group {@code prefixflow}, so any Flink reporter
  * exports them: queue and running sequences, KV blocks, prefix-cache lookups and hits, preemptions,
- * finished requests, the operator's in-flight requests, and time-to-first-token and time-per-output-token
+ * finished requests, outstanding work in tokens, the operator's in-flight requests, and time-to-first-token and time-per-output-token
  * histograms (ms).
  */
 public final class EngineMetricGauges {
@@ -32,6 +32,7 @@ public final class EngineMetricGauges {
         longGauge(group, engine, "prefixHitTokens", EngineMetrics::numPrefixHitTokens);
         longGauge(group, engine, "preemptions", EngineMetrics::numPreemptions);
         longGauge(group, engine, "finishedRequests", EngineMetrics::numFinished);
+        longGauge(group, engine, "outstandingTokens", EngineMetrics::outstandingTokens);
         doubleGauge(group, engine, "prefixHitRate", EngineMetrics::prefixHitRate);
         group.histogram("timeToFirstTokenMs", new EngineHistogram(() -> engine.metrics().timeToFirstToken()));
         group.histogram("timePerOutputTokenMs", new EngineHistogram(() -> engine.metrics().timePerOutputToken()));

@@ -10,6 +10,8 @@ import io.prefixflow.operator.config.ModelSpecs;
 import io.prefixflow.operator.prepare.PreparedRequest;
 import io.prefixflow.operator.state.InFlightRequest;
 import io.prefixflow.runtime.runner.ModelRunner;
+import io.prefixflow.operator.feedback.KafkaLoadChannel;
+import io.prefixflow.operator.feedback.LoadPublisher;
 import io.prefixflow.runtime.engine.Engine;
 import io.prefixflow.runtime.engine.EngineRequest;
 import io.prefixflow.runtime.engine.EngineResult;
@@ -75,7 +77,9 @@ public final class InferenceOperator extends AbstractStreamOperator<Completion>
             new OutputTag<>("completion-chunks", new AvroTypeInfo<>(CompletionChunk.class));
 
     private final InferenceSettings settings;
+    private final KafkaLoadChannel loadChannel;
     private final transient MailboxExecutor mailbox;
+    private transient LoadPublisher loadPublisher;
     private transient Model model;
     private transient ModelRunner runner;
     private transient Engine engine;
@@ -91,9 +95,10 @@ public final class InferenceOperator extends AbstractStreamOperator<Completion>
     private transient volatile boolean closing;
 
     InferenceOperator(StreamOperatorParameters<Completion> parameters, InferenceSettings settings,
-                      MailboxExecutor mailbox) {
+                      KafkaLoadChannel loadChannel, MailboxExecutor mailbox) {
         super(parameters);
         this.settings = settings;
+        this.loadChannel = loadChannel;
         this.mailbox = mailbox;
     }
 
@@ -124,6 +129,11 @@ public final class InferenceOperator extends AbstractStreamOperator<Completion>
         EngineMetricGauges.register(getMetricGroup(), engine, () -> numLive);
         routedRequests = getMetricGroup().addGroup("prefixflow").counter("routedRequests");
         routedPromptTokens = getMetricGroup().addGroup("prefixflow").counter("routedPromptTokens");
+        if (loadChannel != null) {
+            Engine reporting = engine;
+            loadPublisher = loadChannel.startPublisher(getRuntimeContext().getJobInfo().getJobId().toString(),
+                    subtask, () -> reporting.metrics().outstandingTokens());
+        }
         for (InFlightRequest request : restored) {
             start(new LiveRequest(request, nextEngineId(request.getPrepared())));
         }
@@ -164,6 +174,9 @@ public final class InferenceOperator extends AbstractStreamOperator<Completion>
     public void close() throws Exception {
         closing = true;
         try {
+            if (loadPublisher != null) {
+                loadPublisher.close();
+            }
             if (engine != null) {
                 engine.close();
             }

@@ -2,6 +2,7 @@ package io.prefixflow.operator.engine;
 
 import io.prefixflow.connectors.avro.Completion;
 import io.prefixflow.operator.config.InferenceSettings;
+import io.prefixflow.operator.feedback.KafkaLoadChannel;
 import io.prefixflow.operator.prepare.PreparedRequest;
 import java.util.Objects;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperatorFactory;
@@ -18,15 +19,22 @@ public final class InferenceOperatorFactory extends AbstractStreamOperatorFactor
     private static final long serialVersionUID = 1L;
 
     private final InferenceSettings settings;
+    private final KafkaLoadChannel loadChannel;
 
     public InferenceOperatorFactory(InferenceSettings settings) {
+        this(settings, null);
+    }
+
+    /** With {@code loadChannel} non-null, every subtask publishes its outstanding work on it. */
+    public InferenceOperatorFactory(InferenceSettings settings, KafkaLoadChannel loadChannel) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.loadChannel = loadChannel;
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public <T extends StreamOperator<Completion>> T createStreamOperator(StreamOperatorParameters<Completion> parameters) {
-        return (T) new InferenceOperator(parameters, settings, parameters.getMailboxExecutor());
+        return (T) new InferenceOperator(parameters, settings, loadChannel, parameters.getMailboxExecutor());
     }
 
     @Override

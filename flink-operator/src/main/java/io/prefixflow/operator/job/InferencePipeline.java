@@ -9,6 +9,7 @@ import io.prefixflow.connectors.serde.RequestOrDeadLetter;
 import io.prefixflow.operator.config.InferenceSettings;
 import io.prefixflow.operator.config.RemoteSettings;
 import io.prefixflow.operator.engine.InferenceOperator;
+import io.prefixflow.operator.feedback.KafkaLoadChannel;
 import io.prefixflow.operator.engine.InferenceOperatorFactory;
 import io.prefixflow.operator.prepare.PrepareFunction;
 import io.prefixflow.operator.prepare.PreparedRequest;
@@ -62,6 +63,15 @@ public final class InferencePipeline {
 
     /** Adds the pipeline after {@code input}. */
     public static Outputs build(DataStream<RequestOrDeadLetter> input, InferenceSettings settings) {
+        return build(input, settings, null);
+    }
+
+    /**
+     * Adds the pipeline after {@code input}; with {@code loadChannel} non-null, the inference subtasks report
+     * their outstanding work on it and the prepare subtasks route on the reports.
+     */
+    public static Outputs build(DataStream<RequestOrDeadLetter> input, InferenceSettings settings,
+                                KafkaLoadChannel loadChannel) {
         SingleOutputStreamOperator<InferenceRequest> requests = input
                 .process(new DeadLetterSplitter()).returns(DeadLetterSplitter.REQUEST_TYPE)
                 .name("split dead letters").uid("split");
@@ -69,11 +79,11 @@ public final class InferencePipeline {
             return remote(requests, settings.remote());
         }
         SingleOutputStreamOperator<PreparedRequest> prepared = requests
-                .process(new PrepareFunction(settings)).returns(TypeInformation.of(PreparedRequest.class))
+                .process(new PrepareFunction(settings, loadChannel)).returns(TypeInformation.of(PreparedRequest.class))
                 .name("validate, tokenize, fingerprint").uid("prepare");
         SingleOutputStreamOperator<Completion> served = prepared
                 .keyBy(PreparedRequest::getRoutingKey)
-                .transform("inference", new AvroTypeInfo<>(Completion.class), new InferenceOperatorFactory(settings))
+                .transform("inference", new AvroTypeInfo<>(Completion.class), new InferenceOperatorFactory(settings, loadChannel))
                 .uid("inference");
         DataStream<Completion> completions = served.union(prepared.getSideOutput(PrepareFunction.ERRORS));
         return new Outputs(completions, served.getSideOutput(InferenceOperator.CHUNKS),

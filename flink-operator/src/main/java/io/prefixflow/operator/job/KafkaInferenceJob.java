@@ -4,6 +4,9 @@ import io.prefixflow.connectors.kafka.CompletionSinkBuilder;
 import io.prefixflow.connectors.kafka.PromptSourceBuilder;
 import io.prefixflow.connectors.serde.RequestOrDeadLetter;
 import io.prefixflow.operator.config.InferenceSettings;
+import io.prefixflow.operator.config.RoutingMode;
+import io.prefixflow.operator.config.RoutingSettings;
+import io.prefixflow.operator.feedback.KafkaLoadChannel;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -55,7 +58,7 @@ public final class KafkaInferenceJob {
         }
         DataStream<RequestOrDeadLetter> input = env.fromSource(source.build(), WatermarkStrategy.noWatermarks(),
                 "prompts").uid("prompts");
-        InferencePipeline.Outputs outputs = InferencePipeline.build(input, inference);
+        InferencePipeline.Outputs outputs = InferencePipeline.build(input, inference, loadChannel(kafka, inference));
         String prefix = kafka.groupId();
         outputs.completions().sinkTo(CompletionSinkBuilder.forCompletions()
                         .setBootstrapServers(kafka.bootstrapServers())
@@ -80,5 +83,14 @@ public final class KafkaInferenceJob {
                             .build())
                     .name("completion chunks").uid("chunks-sink");
         }
+    }
+
+    /** The load feedback channel when the routing reads reports (CACHE_AWARE with a report interval), else null. */
+    static KafkaLoadChannel loadChannel(KafkaJobSettings kafka, InferenceSettings inference) {
+        RoutingSettings routing = inference.routing();
+        if (inference.isRemote() || routing.mode() != RoutingMode.CACHE_AWARE || routing.loadReportIntervalMs() == 0) {
+            return null;
+        }
+        return new KafkaLoadChannel(kafka.bootstrapServers(), kafka.loadTopic(), routing.loadReportIntervalMs());
     }
 }

@@ -32,6 +32,14 @@ public final class KafkaJobOptions {
             .withDescription("Topic of DeadLetters (input that does not decode or validate); default: the input"
                     + " topic's name + \".dead-letters\".");
 
+    public static final ConfigOption<String> LOAD_TOPIC = ConfigOptions
+            .key("prefixflow.kafka.load-topic")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Topic of the inference subtasks' load reports that cache-aware routing balances on"
+                    + " (created with one partition and a one-minute retention if missing); default: the input"
+                    + " topic's name + \".load\".");
+
     public static final ConfigOption<String> CHUNK_TOPIC = ConfigOptions.key("prefixflow.kafka.chunk-topic")
             .stringType()
             .noDefaultValue()

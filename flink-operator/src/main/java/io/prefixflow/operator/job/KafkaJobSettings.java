@@ -16,9 +16,11 @@ import org.apache.flink.configuration.ReadableConfig;
  * @param groupId            {@link KafkaJobOptions#GROUP_ID}
  * @param bounded            {@link KafkaJobOptions#BOUNDED}
  * @param transactionTimeout {@link KafkaJobOptions#TRANSACTION_TIMEOUT}
+ * @param loadTopic          {@link KafkaJobOptions#LOAD_TOPIC} (defaulted)
  */
 public record KafkaJobSettings(String bootstrapServers, String inputTopic, String outputTopic, String deadLetterTopic,
-                               String chunkTopic, String groupId, boolean bounded, Duration transactionTimeout)
+                               String chunkTopic, String groupId, boolean bounded, Duration transactionTimeout,
+                               String loadTopic)
         implements Serializable {
     public KafkaJobSettings {
         required(KafkaJobOptions.BOOTSTRAP_SERVERS, bootstrapServers);
@@ -26,6 +28,7 @@ public record KafkaJobSettings(String bootstrapServers, String inputTopic, Strin
         required(KafkaJobOptions.OUTPUT_TOPIC, outputTopic);
         required(KafkaJobOptions.DEAD_LETTER_TOPIC, deadLetterTopic);
         required(KafkaJobOptions.GROUP_ID, groupId);
+        required(KafkaJobOptions.LOAD_TOPIC, loadTopic);
         if (chunkTopic != null && chunkTopic.isBlank()) {
             throw new IllegalArgumentException(KafkaJobOptions.CHUNK_TOPIC.key() + " is blank; leave it unset instead");
         }
@@ -46,7 +49,8 @@ public record KafkaJobSettings(String bootstrapServers, String inputTopic, Strin
                 config.getOptional(KafkaJobOptions.CHUNK_TOPIC).orElse(null),
                 config.get(KafkaJobOptions.GROUP_ID),
                 config.get(KafkaJobOptions.BOUNDED),
-                config.get(KafkaJobOptions.TRANSACTION_TIMEOUT));
+                config.get(KafkaJobOptions.TRANSACTION_TIMEOUT),
+                config.getOptional(KafkaJobOptions.LOAD_TOPIC).orElse(input == null ? null : input + ".load"));
     }
 
     private static void required(ConfigOption<String> option, String value) {

@@ -8,6 +8,8 @@ import io.prefixflow.operator.Completions;
 import io.prefixflow.operator.config.InferenceSettings;
 import io.prefixflow.operator.config.ModelSpecs;
 import io.prefixflow.operator.config.RoutingMode;
+import io.prefixflow.operator.feedback.KafkaLoadChannel;
+import io.prefixflow.operator.feedback.LoadSubscriber;
 import io.prefixflow.operator.routing.RouteRequest;
 import io.prefixflow.operator.routing.Router;
 import io.prefixflow.operator.routing.RoutingDecision;
@@ -51,6 +53,8 @@ public final class PrepareFunction extends ProcessFunction<InferenceRequest, Pre
             new OutputTag<>("prepare-errors", new AvroTypeInfo<>(Completion.class));
 
     private final InferenceSettings settings;
+    private final KafkaLoadChannel loadChannel;
+    private transient LoadSubscriber loadReports;
     private transient PromptEncoder encoder;
     private transient Model model;
     private transient Router router;
@@ -59,7 +63,13 @@ public final class PrepareFunction extends ProcessFunction<InferenceRequest, Pre
     private transient Counter expectedCachedTokens;
 
     public PrepareFunction(InferenceSettings settings) {
+        this(settings, null);
+    }
+
+    /** With {@code loadChannel} non-null, the router balances on the inference subtasks' load reports. */
+    public PrepareFunction(InferenceSettings settings, KafkaLoadChannel loadChannel) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.loadChannel = loadChannel;
     }
 
     @Override
@@ -78,6 +88,19 @@ public final class PrepareFunction extends ProcessFunction<InferenceRequest, Pre
             decisions.put(reason, group.counter(reason.metricName()));
         }
         expectedCachedTokens = group.counter("expectedCachedTokens");
+        if (loadChannel != null) {
+            loadReports = loadChannel.startSubscriber(getRuntimeContext().getJobInfo().getJobId().toString(),
+                    parallelism);
+            group.gauge("loadReports", (org.apache.flink.metrics.Gauge<Long>) loadReports::numReports);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (loadReports != null) {
+            loadReports.close();
+        }
+        super.close();
     }
 
     @Override
@@ -109,6 +132,9 @@ public final class PrepareFunction extends ProcessFunction<InferenceRequest, Pre
         }
         BlockHash namespace = BlockHasher.namespace(model.name(), request.getTenant());
         long nowMs = System.currentTimeMillis();
+        if (loadReports != null) {
+            loadReports.drainTo(router, nowMs);
+        }
         RoutingDecision decision = router.route(
                 new RouteRequest(request.getCacheKey(), tokens, request.getMaxTokens(), namespace), nowMs);
         decisions.get(decision.reason()).inc();

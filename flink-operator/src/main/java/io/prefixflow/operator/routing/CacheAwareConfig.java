@@ -9,9 +9,10 @@ package io.prefixflow.operator.routing;
  * @param balanceRel           relative balance threshold, a factor over the least loaded subtask's work
  * @param loadHalfLifeMs       half-life of the outstanding-work estimate ({@link LoadEstimate})
  * @param replicaIdleTimeoutMs a replica not routed to for this long stops attracting its prefix
+ * @param loadReportIntervalMs how often inference subtasks report their outstanding work; 0 when they do not
  */
 public record CacheAwareConfig(int indexCapacityEntries, long balanceAbsTokens, double balanceRel,
-                               long loadHalfLifeMs, long replicaIdleTimeoutMs) {
+                               long loadHalfLifeMs, long replicaIdleTimeoutMs, long loadReportIntervalMs) {
     public CacheAwareConfig {
         if (indexCapacityEntries < 1) {
             throw new IllegalArgumentException("indexCapacityEntries must be >= 1, got " + indexCapacityEntries);
@@ -24,6 +25,9 @@ public record CacheAwareConfig(int indexCapacityEntries, long balanceAbsTokens, 
         }
         if (loadHalfLifeMs < 1) {
             throw new IllegalArgumentException("loadHalfLifeMs must be >= 1, got " + loadHalfLifeMs);
+        }
+        if (loadReportIntervalMs < 0) {
+            throw new IllegalArgumentException("loadReportIntervalMs must be >= 0, got " + loadReportIntervalMs);
         }
         if (replicaIdleTimeoutMs < 1) {
             throw new IllegalArgumentException("replicaIdleTimeoutMs must be >= 1, got " + replicaIdleTimeoutMs);

@@ -54,6 +54,8 @@ public final class CacheAwareRouter implements Router {
     /** Candidates a known prefix keeps at least: two choices, so that a few prefixes on few subtasks balance. */
     static final int MIN_CHOICES = 2;
 
+    /** Load reports older than this many report intervals are stale: the router falls back to its estimate. */
+    static final int STALE_REPORT_INTERVALS = 20;
     private final int blockSize;
     private final int numSubtasks;
     private final int numRouters;
@@ -66,6 +68,11 @@ public final class CacheAwareRouter implements Router {
     private final int[] depth;
     private final int[] candidates;
     private final long[] scores;
+    private final double[] reportedTokens;
+    private final double[] sinceReportTokens;
+    private final long staleReportMs;
+    private long lastReportMs = Long.MIN_VALUE;
+    private boolean reportsFresh;
     private int lastNumCandidates;
 
     /**
@@ -95,6 +102,25 @@ public final class CacheAwareRouter implements Router {
         this.depth = new int[numSubtasks];
         this.candidates = new int[numSubtasks];
         this.scores = new long[numSubtasks];
+        this.reportedTokens = new double[numSubtasks];
+        this.sinceReportTokens = new double[numSubtasks];
+        this.staleReportMs = config.loadReportIntervalMs() * STALE_REPORT_INTERVALS;
+    }
+
+    @Override
+    public void reportLoad(int subtask, double outstandingTokens, long nowMs) {
+        if (staleReportMs <= 0 || subtask < 0 || subtask >= numSubtasks || !(outstandingTokens >= 0)
+                || Double.isInfinite(outstandingTokens)) {
+            return;
+        }
+        reportedTokens[subtask] = outstandingTokens;
+        sinceReportTokens[subtask] = 0;
+        lastReportMs = Math.max(lastReportMs, nowMs);
+    }
+
+    /** Outstanding work of a subtask: its last report plus what this router sent it since, or the estimate. */
+    private double view(int subtask) {
+        return reportsFresh ? reportedTokens[subtask] + sinceReportTokens[subtask] : loads.load(subtask);
     }
 
     @Override
@@ -102,6 +128,7 @@ public final class CacheAwareRouter implements Router {
         RoutingChain chain = RoutingChain.of(request, blockSize);
         java.util.List<BlockHash> hashes = chain.hashes();
         loads.decayTo(nowMs);
+        reportsFresh = lastReportMs != Long.MIN_VALUE && nowMs - lastReportMs <= staleReportMs;
         // every routed request's work went to one subtask, so the subtasks' loads add up to all recent work
         double total = loads.total();
         java.util.Arrays.fill(depth, 0);
@@ -135,18 +162,21 @@ public final class CacheAwareRouter implements Router {
             numCandidates = narrow(numCandidates, newKey ? 1 : Math.min(PIN_CHOICES, numCandidates),
                     hashes.get(known));
         }
+        if (reportsFresh && unknownBlocks < PIN_BLOCKS) {
+            numCandidates = addDeepestHolders(numCandidates);
+        }
         lastNumCandidates = numCandidates;
         double minLoad = Double.POSITIVE_INFINITY;
         for (int c = 0; c < numCandidates; c++) {
-            minLoad = Math.min(minLoad, loads.load(candidates[c]));
+            minLoad = Math.min(minLoad, view(candidates[c]));
         }
-        double bound = minLoad + absTokens / numRouters;
+        double bound = minLoad + (reportsFresh ? absTokens : absTokens / numRouters);
         int best = -1;
         double bestLoad = 0;
         int bestTurn = 0;
         for (int c = 0; c < numCandidates; c++) {
             int s = candidates[c];
-            double load = loads.load(s);
+            double load = view(s);
             if (load > bound) {
                 continue;
             }
@@ -162,11 +192,67 @@ public final class CacheAwareRouter implements Router {
         }
         RoutingReason reason = depth[best] > 0 ? RoutingReason.PREFIX_HIT
                 : known > 0 ? RoutingReason.OVERLOAD : RoutingReason.COLD;
+        if (reportsFresh) {
+            int spill = spillTarget(best, hashes.isEmpty() ? null : hashes.get(Math.max(0, known - 1)));
+            if (spill >= 0) {
+                best = spill;
+                reason = RoutingReason.OVERLOAD;
+            }
+        }
         int cached = chain.cachedPromptTokens(depth[best]);
         long work = (long) (chain.promptTokens() - cached) + Math.max(0, request.maxTokens());
         loads.add(best, work);
+        sinceReportTokens[best] += work;
         index.record(hashes, best, work, nowMs);
         return new RoutingDecision(best, reason, cached, work);
+    }
+
+    /**
+     * With fresh reports: when the chosen subtask's work is over balanceRel times the mean plus absThreshold, the
+     * subtask to take the request instead, else -1. Among the subtasks at or below the mean, the one holding the
+     * deepest prefix of the request, then the first in rendezvous order of its deepest known prefix: every router
+     * spills one prefix to the same place (which from then on holds it), different prefixes to different places.
+     */
+    private int spillTarget(int chosen, BlockHash key) {
+        double sum = 0;
+        for (int s = 0; s < numSubtasks; s++) {
+            sum += view(s);
+        }
+        double mean = sum / numSubtasks;
+        if (view(chosen) <= balanceRel * mean + absTokens) {
+            return -1;
+        }
+        long anchor = key == null ? routerIndex : mix(key.hi(), key.lo());
+        int target = -1;
+        long targetScore = Long.MIN_VALUE;
+        for (int s = 0; s < numSubtasks; s++) {
+            if (view(s) <= mean) {
+                long score = score(anchor, s);
+                if (target < 0 || depth[s] > depth[target] || (depth[s] == depth[target] && score > targetScore)) {
+                    target = s;
+                    targetScore = score;
+                }
+            }
+        }
+        return target;
+    }
+
+    /** Adds the subtasks holding the deepest known prefix to the first {@code count} candidates. */
+    private int addDeepestHolders(int count) {
+        int maxDepth = 0;
+        for (int s = 0; s < numSubtasks; s++) {
+            maxDepth = Math.max(maxDepth, depth[s]);
+        }
+        if (maxDepth == 0) {
+            return count;
+        }
+        for (int c = count; c < numSubtasks; c++) {
+            if (depth[candidates[c]] == maxDepth) {
+                swap(count, c);
+                count++;
+            }
+        }
+        return count;
     }
 
     /** Replicas a prefix with {@code workTokens} of recent work needs, given {@code totalTokens} of all. */

@@ -6,6 +6,7 @@ import io.prefixflow.connectors.avro.Completion;
 import io.prefixflow.connectors.avro.InferenceRequest;
 import io.prefixflow.operator.config.InferenceOptions;
 import io.prefixflow.operator.config.InferenceSettings;
+import io.prefixflow.operator.feedback.LoadReport;
 import io.prefixflow.operator.testing.EmbeddedKafkaExtension;
 import io.prefixflow.operator.testing.KafkaJobTesting;
 import io.prefixflow.operator.testing.TestRequests;
@@ -87,5 +88,12 @@ class CacheAwareRoutingITCase {
             keyed.add(byId.get("keyed-" + i).getServedBySubtask());
         }
         assertThat(keyed).as("one cache_key, one subtask").hasSize(1);
+        Set<Integer> reporting = new HashSet<>();
+        for (byte[] value : KafkaJobTesting.readValues(KAFKA.kafka(), "prompts.load")) {
+            LoadReport report = LoadReport.decode(value);
+            assertThat(report.outstandingTokens()).isBetween(0L, 100_000L);
+            reporting.add(report.subtask());
+        }
+        assertThat(reporting).as("inference subtasks that published load reports").containsExactlyInAnyOrder(0, 1);
     }
 }

@@ -60,7 +60,7 @@ class CacheAwareRouterPropertiesTest {
                                                 @ForAll @IntRange(min = 0, max = 4096) int absTokens,
                                                 @ForAll @IntRange(min = 100, max = 200) int relPercent) {
         CacheAwareRouter router = new CacheAwareRouter(
-                new CacheAwareConfig(1_000, absTokens, relPercent / 100.0, 10_000, 60_000),
+                new CacheAwareConfig(1_000, absTokens, relPercent / 100.0, 10_000, 60_000, 0),
                 numSubtasks, numRouters, 0, BLOCK);
         long now = 1_000_000;
         for (int i = 0; i < traffic.size(); i++) {
@@ -89,7 +89,7 @@ class CacheAwareRouterPropertiesTest {
     @Property(tries = 50)
     void sameInputSameDecisions(@ForAll("traffic") List<Step> traffic,
                                 @ForAll @IntRange(min = 1, max = 16) int numSubtasks) {
-        CacheAwareConfig config = new CacheAwareConfig(64, 512, 1.1, 5_000, 30_000);
+        CacheAwareConfig config = new CacheAwareConfig(64, 512, 1.1, 5_000, 30_000, 0);
         CacheAwareRouter a = new CacheAwareRouter(config, numSubtasks, 1, 0, BLOCK);
         CacheAwareRouter b = new CacheAwareRouter(config, numSubtasks, 1, 0, BLOCK);
         long now = 0;
@@ -110,7 +110,7 @@ class CacheAwareRouterPropertiesTest {
     @Property(tries = 100)
     void indexStaysWithinItsCapacity(@ForAll("traffic") List<Step> traffic,
                                      @ForAll @IntRange(min = 1, max = 40) int capacity) {
-        CacheAwareRouter router = new CacheAwareRouter(new CacheAwareConfig(capacity, 512, 1.1, 5_000, 30_000),
+        CacheAwareRouter router = new CacheAwareRouter(new CacheAwareConfig(capacity, 512, 1.1, 5_000, 30_000, 0),
                 4, 1, 0, BLOCK);
         long now = 0;
         for (int i = 0; i < traffic.size(); i++) {

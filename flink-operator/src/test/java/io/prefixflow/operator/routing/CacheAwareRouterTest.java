@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class CacheAwareRouterTest {
     private static final int BLOCK = 16;
     private static final BlockHash NS = BlockHasher.namespace("model", "");
-    private static final CacheAwareConfig CONFIG = new CacheAwareConfig(100_000, 1024, 1.1, 10_000, 60_000);
+    private static final CacheAwareConfig CONFIG = new CacheAwareConfig(100_000, 1024, 1.1, 10_000, 60_000, 0);
 
     /** A 256-token system prompt, then a unique 32-token question. */
     private static RouteRequest behindSystemPrompt(int system, int i, int maxTokens) {
@@ -168,5 +168,51 @@ class CacheAwareRouterTest {
         assertThat(keyed.hashes().get(0)).isEqualTo(BlockHasher.hashKey("doc", NS));
         assertThat(keyed.cachedPromptTokens(1)).isZero();
         assertThat(List.copyOf(keyed.hashes()).subList(1, 19)).doesNotContainAnyElementsOf(chain.hashes());
+    }
+
+    @Test
+    void withReportsAnOverloadedHolderPassesItsPrefixToOneSubtaskBelowTheMean() {
+        int p = 8;
+        CacheAwareConfig config = new CacheAwareConfig(100_000, 256, 1.25, 10_000, 60_000, 100);
+        CacheAwareRouter router = new CacheAwareRouter(config, p, 1, 0, BLOCK);
+        RoutingDecision first = router.route(behindSystemPrompt(3, 0, 16), 0);
+        int home = first.subtask();
+        // every subtask reports 1,000 tokens, the home 10,000: over 1.25 x mean (2,125) + 256
+        for (int s = 0; s < p; s++) {
+            router.reportLoad(s, s == home ? 10_000 : 1_000, 10);
+        }
+        RoutingDecision spilled = router.route(behindSystemPrompt(3, 1, 16), 20);
+        assertThat(spilled.subtask()).isNotEqualTo(home);
+        assertThat(spilled.reason()).isEqualTo(RoutingReason.OVERLOAD);
+        // the same prefix spills to the same place, which from then on holds it
+        for (int s = 0; s < p; s++) {
+            router.reportLoad(s, s == home ? 10_000 : 1_000, 30);
+        }
+        RoutingDecision again = router.route(behindSystemPrompt(3, 2, 16), 40);
+        assertThat(again.subtask()).isEqualTo(spilled.subtask());
+        assertThat(again.reason()).isEqualTo(RoutingReason.PREFIX_HIT);
+        // balanced reports: the request stays with a holder
+        for (int s = 0; s < p; s++) {
+            router.reportLoad(s, 1_000, 50);
+        }
+        int balanced = router.route(behindSystemPrompt(3, 3, 16), 60).subtask();
+        assertThat(balanced).isIn(home, spilled.subtask());
+    }
+
+    @Test
+    void staleReportsAreIgnored() {
+        int p = 4;
+        CacheAwareConfig config = new CacheAwareConfig(100_000, 256, 1.25, 10_000, 60_000, 100);
+        CacheAwareRouter withReports = new CacheAwareRouter(config, p, 1, 0, BLOCK);
+        CacheAwareRouter without = new CacheAwareRouter(config, p, 1, 0, BLOCK);
+        int home = withReports.route(behindSystemPrompt(5, 0, 16), 0).subtask();
+        assertThat(without.route(behindSystemPrompt(5, 0, 16), 0).subtask()).isEqualTo(home);
+        for (int s = 0; s < p; s++) {
+            withReports.reportLoad(s, s == home ? 50_000 : 0, 1);
+        }
+        // 20 intervals of 100 ms later the report is stale: both routers decide alike, on their own estimates
+        long later = 1 + 20 * 100 + 1;
+        assertThat(withReports.route(behindSystemPrompt(5, 1, 16), later).subtask())
+                .isEqualTo(without.route(behindSystemPrompt(5, 1, 16), later).subtask());
     }
 }

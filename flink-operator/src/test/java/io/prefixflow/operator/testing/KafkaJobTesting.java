@@ -108,6 +108,28 @@ public final class KafkaJobTesting {
         }
     }
 
+    /** The values of every record in {@code topic} now (read_uncommitted), raw. */
+    public static List<byte[]> readValues(EmbeddedKafka kafka, String topic) {
+        Properties props = kafka.clientProperties();
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<byte[]> out = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    out.add(record.value());
+                }
+            }
+        }
+        return out;
+    }
+
     /** Everything a {@code read_committed} consumer sees in {@code topic} now, decoded. */
     public static <T extends SpecificRecord> List<T> readCommitted(EmbeddedKafka kafka, String topic, Class<T> type)
             throws MalformedRecordException {

@@ -228,7 +228,8 @@ public final class Engine implements AutoCloseable {
         KvCacheStats kv = stats.kv();
         return new EngineMetrics(stats.numWaiting(), stats.numRunning(), kv.numUsedBlocks(), kv.numCachedBlocks(),
                 kv.numFreeBlocks(), stats.peakUsedBlocks(), kv.numPrefixQueries(), kv.numPrefixQueryTokens(),
-                kv.numPrefixHitTokens(), stats.numPreemptions(), numFinished.get(), timeToFirstToken.snapshot(),
+                kv.numPrefixHitTokens(), stats.numPreemptions(), numFinished.get(), stats.outstandingTokens(),
+                timeToFirstToken.snapshot(),
                 timePerOutputToken.snapshot());
     }
 

@@ -93,6 +93,10 @@ public final class Scheduler {
             throw new IllegalArgumentException("request id " + request.id() + " is already queued or running");
         }
         Sequence sequence = new Sequence(request, nextArrival++, namespace(request.cacheSalt()), check.contextLength());
+        if (config.prefixCaching()) {
+            sequence.numExpectedCachedTokens = kv.numCachedPrefixTokens(
+                    java.util.Arrays.copyOf(sequence.tokenArray(), request.promptLength()), sequence.namespace);
+        }
         sequences.put(request.id(), sequence);
         waiting.add(sequence);
     }
@@ -190,7 +194,12 @@ public final class Scheduler {
     }
 
     public SchedulerStats stats() {
-        return new SchedulerStats(waiting.size(), running.size(), numPreemptions, peakUsedBlocks, kv.stats());
+        long outstandingTokens = 0;
+        for (Sequence sequence : sequences.values()) {
+            outstandingTokens += sequence.outstandingTokens();
+        }
+        return new SchedulerStats(waiting.size(), running.size(), numPreemptions, peakUsedBlocks, outstandingTokens,
+                kv.stats());
     }
 
     public SchedulerConfig config() {

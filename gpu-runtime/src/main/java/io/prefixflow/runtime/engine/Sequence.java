@@ -39,6 +39,8 @@ final class Sequence {
     boolean running;
     /** Prompt tokens the prefix cache supplied at the first admission; -1 before it. */
     int numCachedPromptTokens = -1;
+    /** Prompt tokens the prefix cache held when the request was queued: its expected hit before admission. */
+    int numExpectedCachedTokens;
 
     /**
      * @param contextLength the model's context: a sequence ends once it holds {@code contextLength + 1}
@@ -70,6 +72,16 @@ final class Sequence {
 
     int numGeneratedTokens() {
         return numTokens - request.promptLength();
+    }
+
+    /**
+     * Prompt tokens still to compute plus tokens still to generate: the work this sequence still needs. A waiting
+     * sequence counts its prompt past what the cache held when it was queued.
+     */
+    long outstandingTokens() {
+        int promptDone = running ? numComputedTokens : numExpectedCachedTokens;
+        // the token array has room for exactly the tokens the sequence may still generate
+        return Math.max(0, request.promptLength() - promptDone) + (long) (tokens.length - numTokens);
     }
 
     /** The backing array: valid up to {@link #numTokens()}; do not modify. */

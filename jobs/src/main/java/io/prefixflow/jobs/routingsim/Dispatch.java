@@ -10,4 +10,8 @@ public interface Dispatch {
      * @return a subtask in {@code [0, parallelism)}
      */
     int subtaskOf(int index, SimRequest request, double nowMs);
+
+    /** Called before the arrivals at {@code nowMs} are dispatched, with every subtask's engine as it is then. */
+    default void observe(double nowMs, java.util.List<SimEngine> engines) {
+    }
 }

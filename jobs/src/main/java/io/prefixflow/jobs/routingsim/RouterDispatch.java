@@ -16,11 +16,17 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
  * i goes to router {@code i mod r} (as Kafka partitions are spread over prepare subtasks), each router its own
  * instance from {@link RoutingSettings#newRouter} with {@code numRouters = r}, and the router's clock is the simulated arrival
  * time in ms. Max parallelism is Flink's default for p (what the job runs with). Counts the decision reasons.
+ *
+ * <p>Load reports as the job sends them ({@code prefixflow.routing.load-report-interval}): at the first arrival
+ * at least one interval after the last report, every subtask's {@link SimEngine#outstandingTokens() outstanding
+ * work} as of then reaches every router; in between, each router knows only what it sent since.
  */
 public final class RouterDispatch implements Dispatch {
     private static final BlockHash NAMESPACE = BlockHasher.namespace(SimEngine.MODEL_ID, "");
 
     private final Router[] routers;
+    private final long reportIntervalMs;
+    private double nextReportMs = Double.NEGATIVE_INFINITY;
     private final Map<RoutingReason, Long> reasons = new EnumMap<>(RoutingReason.class);
 
     /**
@@ -30,6 +36,7 @@ public final class RouterDispatch implements Dispatch {
      * @param blockSize   tokens per KV block
      */
     public RouterDispatch(RoutingSettings settings, int parallelism, int numRouters, int blockSize) {
+        this.reportIntervalMs = settings.loadReportIntervalMs();
         int maxParallelism = KeyGroupRangeAssignment.computeDefaultMaxParallelism(parallelism);
         routers = new Router[numRouters];
         for (int r = 0; r < numRouters; r++) {
@@ -44,6 +51,20 @@ public final class RouterDispatch implements Dispatch {
                 (long) nowMs);
         reasons.merge(decision.reason(), 1L, Long::sum);
         return decision.subtask();
+    }
+
+    @Override
+    public void observe(double nowMs, java.util.List<SimEngine> engines) {
+        if (reportIntervalMs <= 0 || nowMs < nextReportMs) {
+            return;
+        }
+        nextReportMs = nowMs + reportIntervalMs;
+        for (SimEngine engine : engines) {
+            long outstanding = engine.outstandingTokens();
+            for (Router router : routers) {
+                router.reportLoad(engine.subtask(), outstanding, (long) nowMs);
+            }
+        }
     }
 
     /** Decisions so far by reason. */

@@ -119,6 +119,6 @@ public final class RoutingSimulator {
 
     private static RoutingSettings withMode(RoutingSettings s, RoutingMode mode) {
         return new RoutingSettings(mode, s.prefixBlocks(), s.indexCapacity(), s.balanceAbsTokens(), s.balanceRel(),
-                s.loadHalfLifeMs(), s.replicaIdleTimeoutMs());
+                s.loadHalfLifeMs(), s.replicaIdleTimeoutMs(), s.loadReportIntervalMs());
     }
 }

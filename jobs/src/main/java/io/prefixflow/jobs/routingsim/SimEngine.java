@@ -146,6 +146,11 @@ public final class SimEngine {
         return finished;
     }
 
+    /** What the subtask reports as its outstanding work: the scheduler's own count, as the job's engines send. */
+    public long outstandingTokens() {
+        return scheduler.stats().outstandingTokens();
+    }
+
     /** Sum of the step times so far, simulated ms. */
     public double busyMs() {
         return busyMs;

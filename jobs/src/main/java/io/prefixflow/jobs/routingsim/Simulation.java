@@ -40,6 +40,7 @@ public final class Simulation {
                 }
                 continue;
             }
+            dispatch.observe(arrivalMs, engines);
             while (next < requests.size() && requests.get(next).arrivalMs() == arrivalMs) {
                 SimRequest request = requests.get(next);
                 int subtask = dispatch.subtaskOf(next, request, arrivalMs);

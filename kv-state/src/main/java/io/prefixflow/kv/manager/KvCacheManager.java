@@ -116,6 +116,20 @@ public final class KvCacheManager {
     }
 
     /**
+     * How many leading tokens of a prompt the prefix cache holds now (a multiple of the block size, at most all
+     * but the last token), without admitting anything: what {@link #tryAllocate} would find if called now.
+     */
+    public int numCachedPrefixTokens(int[] promptTokenIds, BlockHash namespace) {
+        Objects.requireNonNull(namespace, "namespace");
+        if (promptTokenIds.length == 0) {
+            return 0;
+        }
+        int maxCachedBlocks = (promptTokenIds.length - 1) / blockSize;
+        List<BlockHash> hashes = BlockHasher.hashFullBlocks(promptTokenIds, blockSize, namespace);
+        return pool.numCachedPrefixBlocks(hashes, maxCachedBlocks) * blockSize;
+    }
+
+    /**
      * Reserves slots for {@code numNewTokens} more tokens, taking a block each time the sequence crosses
      * a block boundary. All or nothing.
      *

@@ -1,0 +1,35 @@
+package io.prefixflow.operator.feedback;
+
+import java.io.Serializable;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * Where load reports travel: a Kafka topic (one partition is plenty: p reports per interval), created by the
+ * first publisher if missing, with a short retention since only the latest report of each subtask matters.
+ *
+ * @param bootstrapServers the job's Kafka cluster
+ * @param topic            the load topic ({@code prefixflow.kafka.load-topic})
+ * @param intervalMs       how often each inference subtask reports, ms (&gt; 0)
+ */
+public record KafkaLoadChannel(String bootstrapServers, String topic, long intervalMs) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public KafkaLoadChannel {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(topic, "topic");
+        if (intervalMs < 1) {
+            throw new IllegalArgumentException("intervalMs must be >= 1, got " + intervalMs);
+        }
+    }
+
+    /** Starts reporting {@code outstandingTokens} of one inference subtask every interval, on its own thread. */
+    public LoadPublisher startPublisher(String jobId, int subtask, LongSupplier outstandingTokens) {
+        return new LoadPublisher(this, jobId, subtask, outstandingTokens);
+    }
+
+    /** Starts reading the reports of {@code numSubtasks} inference subtasks of job {@code jobId}, on its own thread. */
+    public LoadSubscriber startSubscriber(String jobId, int numSubtasks) {
+        return new LoadSubscriber(this, jobId, numSubtasks);
+    }
+}

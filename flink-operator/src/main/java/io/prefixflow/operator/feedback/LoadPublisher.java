@@ -1,0 +1,107 @@
+package io.prefixflow.operator.feedback;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes one inference subtask's outstanding work every interval from a daemon thread of its own, so a slow or
+ * absent broker never stalls the task thread; a failed send is logged once and retried at the next interval.
+ */
+public final class LoadPublisher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LoadPublisher.class);
+    /** Only the latest report matters: a minute of them is more than any reader needs. */
+    private static final String RETENTION_MS = "60000";
+
+    private final KafkaLoadChannel channel;
+    private final String jobId;
+    private final int subtask;
+    private final LongSupplier outstandingTokens;
+    private final ScheduledExecutorService timer;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private volatile boolean failureLogged;
+
+    LoadPublisher(KafkaLoadChannel channel, String jobId, int subtask, LongSupplier outstandingTokens) {
+        this.channel = channel;
+        this.jobId = jobId;
+        this.subtask = subtask;
+        this.outstandingTokens = outstandingTokens;
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, channel.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "1");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "prefixflow-load-" + subtask);
+        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "prefixflow-load-publisher-" + subtask);
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.execute(this::createTopicIfMissing);
+        timer.scheduleWithFixedDelay(this::publish, channel.intervalMs(), channel.intervalMs(), TimeUnit.MILLISECONDS);
+    }
+
+    private void createTopicIfMissing() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, channel.bootstrapServers());
+        try (Admin admin = Admin.create(props)) {
+            NewTopic topic = new NewTopic(channel.topic(), Optional.of(1), Optional.empty())
+                    .configs(Map.of("retention.ms", RETENTION_MS));
+            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            LOG.info("created load topic {}", channel.topic());
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                LOG.warn("cannot create load topic {}: {}", channel.topic(), e.getCause().toString());
+            }
+        } catch (Exception e) {
+            LOG.warn("cannot create load topic {}: {}", channel.topic(), e.toString());
+        }
+    }
+
+    private void publish() {
+        try {
+            LoadReport report = new LoadReport(jobId, subtask, outstandingTokens.getAsLong(),
+                    System.currentTimeMillis());
+            producer.send(new ProducerRecord<>(channel.topic(), null, report.encode()), (metadata, error) -> {
+                if (error != null && !failureLogged) {
+                    failureLogged = true;
+                    LOG.warn("load report of subtask {} not sent (routing falls back to its own estimate): {}",
+                            subtask, error.toString());
+                }
+            });
+        } catch (RuntimeException e) {
+            if (!failureLogged) {
+                failureLogged = true;
+                LOG.warn("load report of subtask {} not sent: {}", subtask, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(java.time.Duration.ofSeconds(2));
+    }
+}
