@@ -38,6 +38,15 @@ import java.util.Objects;
  * compared only among a prefix's few replicas, where the estimates are comparable, and equal estimates are broken
  * in a different order by each router, as round-robin's offsets are.
  *
+ * <p>Load reports ({@link #reportLoad}, from the inference subtasks every {@code loadReportIntervalMs}): while
+ * the latest is younger than {@value #STALE_REPORT_INTERVALS} intervals, a subtask's load is its last report plus
+ * the work this router sent it since (the estimate is not used), the bound above is absThreshold itself, the
+ * holders of the deepest known prefix stay candidates when the rest of the prompt is short (a conversation moved
+ * off an overloaded subtask stays where it moved), and a choice whose load is over balanceRel times the mean
+ * plus absThreshold is replaced by a subtask at or below the mean (see {@link #spillTarget}). With every router
+ * reading the same reports, independent routers see the same loads, which their own estimates could not give
+ * them at many subtasks.
+ *
  * <p>The chosen subtask is charged the request's work: prompt tokens it is not expected to hold plus max_tokens.
  * Invariant (checked by property tests): the chosen subtask's load is within absThreshold / numRouters of the least
  * loaded candidate's, so among a prefix's replicas the balance bound is exceeded by at most one request's work.
@@ -292,9 +301,12 @@ public final class CacheAwareRouter implements Router {
         scores[j] = s;
     }
 
-    /** The current load estimate of a subtask in tokens (for tests and metrics). */
+    /**
+     * A subtask's load in tokens as the last decision saw it: its last report plus what was sent since when
+     * reports were fresh, else the estimate (for tests and metrics).
+     */
     public double load(int subtask) {
-        return loads.load(subtask);
+        return view(subtask);
     }
 
     /** The candidates of the last decision (for tests). */

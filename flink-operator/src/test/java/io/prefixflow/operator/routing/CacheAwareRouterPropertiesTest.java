@@ -86,6 +86,46 @@ class CacheAwareRouterPropertiesTest {
         }
     }
 
+    @Property(tries = 100)
+    void withReportsNoSubtaskIsSentWorkWhileOverTheBound(@ForAll("traffic") List<Step> traffic,
+                                                         @ForAll @IntRange(min = 1, max = 16) int numSubtasks,
+                                                         @ForAll @IntRange(min = 0, max = 4096) int absTokens,
+                                                         @ForAll @IntRange(min = 100, max = 200) int relPercent,
+                                                         @ForAll long seed) {
+        double rel = relPercent / 100.0;
+        CacheAwareRouter router = new CacheAwareRouter(
+                new CacheAwareConfig(1_000, absTokens, rel, 10_000, 60_000, 100), numSubtasks, numSubtasks, 0, BLOCK);
+        java.util.Random reports = new java.util.Random(seed);
+        long now = 1_000_000;
+        long lastReportMs = Long.MIN_VALUE;
+        for (int i = 0; i < traffic.size(); i++) {
+            Step step = traffic.get(i);
+            now += Math.min(step.advanceMs(), 1_000);
+            if (reports.nextInt(3) == 0) {
+                for (int s = 0; s < numSubtasks; s++) {
+                    router.reportLoad(s, reports.nextInt(4) == 0 ? 0 : reports.nextInt(20_000), now);
+                }
+                lastReportMs = now;
+            }
+            if (lastReportMs == Long.MIN_VALUE || now - lastReportMs > 20 * 100) {
+                router.route(step.toRequest(i), now); // no fresh report: the estimate decides (other properties)
+                continue;
+            }
+            RouteRequest request = step.toRequest(i);
+            // reports keep the views fixed between decisions, so the views before this one are readable now
+            router.route(new RouteRequest(null, new int[] {1}, 0, NS), now);
+            double[] before = new double[numSubtasks];
+            double mean = 0;
+            for (int s = 0; s < numSubtasks; s++) {
+                before[s] = router.load(s);
+                mean += before[s] / numSubtasks;
+            }
+            RoutingDecision d = router.route(request, now);
+            assertThat(before[d.subtask()]).as("request %d to %d (reason %s), mean %.1f", i, d.subtask(), d.reason(),
+                    mean).isLessThanOrEqualTo(rel * mean + absTokens + 1e-6);
+        }
+    }
+
     @Property(tries = 50)
     void sameInputSameDecisions(@ForAll("traffic") List<Step> traffic,
                                 @ForAll @IntRange(min = 1, max = 16) int numSubtasks) {
