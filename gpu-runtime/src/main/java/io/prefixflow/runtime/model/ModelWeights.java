@@ -31,4 +31,35 @@ public record ModelWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layer
                         WeightMatrix classifier) {
         this(tokenEmbedding, layers, finalNorm, classifier, null);
     }
+
+    /**
+     * Bytes of weights read to decode one token: every layer matrix and the classifier (one row of the token
+     * embedding, which is not counted). Norms and biases are negligible and not counted.
+     */
+    public long bytesPerToken() {
+        long bytes = bytesOf(classifier);
+        for (LayerWeights layer : layers) {
+            for (WeightMatrix m : new WeightMatrix[] {layer.wq(), layer.wk(), layer.wv(), layer.wo(), layer.w1(),
+                    layer.w2(), layer.w3()}) {
+                bytes += bytesOf(m);
+            }
+        }
+        return bytes;
+    }
+
+    /** Floating-point operations of the matrix products of one token (2 per weight; attention not counted). */
+    public long matmulFlopsPerToken() {
+        long weights = (long) classifier.rows() * classifier.cols();
+        for (LayerWeights layer : layers) {
+            for (WeightMatrix m : new WeightMatrix[] {layer.wq(), layer.wk(), layer.wv(), layer.wo(), layer.w1(),
+                    layer.w2(), layer.w3()}) {
+                weights += (long) m.rows() * m.cols();
+            }
+        }
+        return 2 * weights;
+    }
+
+    private static long bytesOf(WeightMatrix m) {
+        return m.type().bytesFor((long) m.rows() * m.cols());
+    }
 }

@@ -3,6 +3,7 @@ package io.prefixflow.jobs.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.prefixflow.runtime.cpu.MachineLimits;
 import io.prefixflow.runtime.model.Model;
 import io.prefixflow.runtime.runner.ModelRunner;
 import io.prefixflow.runtime.runner.SharedPromptDecode;
@@ -51,6 +52,10 @@ final class BenchEngineCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Option(names = "--no-machine-probe",
+            description = "Skip measuring the machine's FMA peak and read bandwidth (a few seconds, CPU backend).")
+    boolean noMachineProbe;
+
     @Override
     public Integer call() throws Exception {
         if (promptTokens < 1 || decodeTokens < 1 || repetitions < 1 || Arrays.stream(concurrency).anyMatch(c -> c < 1)) {
@@ -74,6 +79,18 @@ final class BenchEngineCommand implements Callable<Integer> {
         result.put("threads", modelOptions.threads);
         result.put("prompt_tokens", promptTokens);
         result.put("decode_tokens", decodeTokens);
+        long bytesPerToken = model.weights().bytesPerToken();
+        long flopsPerToken = model.weights().matmulFlopsPerToken();
+        result.putObject("weights").put("bytes_per_token", bytesPerToken).put("matmul_flops_per_token", flopsPerToken);
+        MachineLimits limits = null;
+        if (!noMachineProbe && "cpu".equals(modelOptions.backend)) {
+            err.println("measuring the machine (FMA peak, read bandwidth)...");
+            limits = MachineLimits.measure(modelOptions.threads);
+            result.putObject("machine").put("cpu_model", limits.cpuModel()).put("vector_bits", limits.vectorBits())
+                    .put("fma_gflops_per_core", round(limits.fmaGflopsPerCore()))
+                    .put("fma_gflops_threads", round(limits.fmaGflops(modelOptions.threads)))
+                    .put("read_gbps", round(limits.readGBps())).put("probe_threads", limits.threads());
+        }
         try (ModelRunner runner = modelOptions.openRunner(model, workload.numBlocks(maxConcurrency))) {
             SharedPromptDecode.GreedyStep step = SharedPromptDecode.argmaxOf(runner);
             err.println("warming up...");
@@ -86,7 +103,12 @@ final class BenchEngineCommand implements Callable<Integer> {
                 prefillRates[r] = promptTokens / seconds(start);
                 err.printf("prefill %d tokens: %.1f tokens/s%n", promptTokens, prefillRates[r]);
             }
-            result.put("prefill_tokens_per_s", round(SharedPromptDecode.median(prefillRates)));
+            double prefill = SharedPromptDecode.median(prefillRates);
+            result.put("prefill_tokens_per_s", round(prefill));
+            if (limits != null) {
+                result.put("prefill_fraction_of_fma_peak",
+                        round3(prefill * flopsPerToken / 1e9 / limits.fmaGflops(modelOptions.threads)));
+            }
             ArrayNode decodeNode = result.putArray("decode");
             for (int c : concurrency) {
                 double[] rates = new double[repetitions];
@@ -96,7 +118,16 @@ final class BenchEngineCommand implements Callable<Integer> {
                     rates[r] = (double) c * decodeTokens / seconds(start);
                     err.printf("decode concurrency %d: %.1f tokens/s%n", c, rates[r]);
                 }
-                decodeNode.addObject().put("concurrency", c).put("tokens_per_s", round(SharedPromptDecode.median(rates)));
+                double rate = SharedPromptDecode.median(rates);
+                ObjectNode figure = decodeNode.addObject().put("concurrency", c).put("tokens_per_s", round(rate));
+                // one step reads every weight once for all c sequences
+                double weightGBps = rate / c * bytesPerToken / 1e9;
+                figure.put("weight_read_gbps", round(weightGBps));
+                if (limits != null) {
+                    figure.put("fraction_of_read_bandwidth", round3(weightGBps / limits.readGBps()));
+                    figure.put("fraction_of_fma_peak",
+                            round3(rate * flopsPerToken / 1e9 / limits.fmaGflops(modelOptions.threads)));
+                }
             }
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -112,5 +143,9 @@ final class BenchEngineCommand implements Callable<Integer> {
 
     private static double round(double v) {
         return Math.round(v * 10) / 10.0;
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 }
