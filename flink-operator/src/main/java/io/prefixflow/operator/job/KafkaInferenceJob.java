@@ -62,6 +62,7 @@ public final class KafkaInferenceJob {
                         .setTopic(kafka.outputTopic())
                         .setTransactionalIdPrefix(prefix + "-completions")
                         .setTransactionTimeout(kafka.transactionTimeout())
+                        .setDeliveryGuarantee(kafka.deliveryGuarantee())
                         .build())
                 .name("completions").uid("completions-sink");
         outputs.deadLetters().sinkTo(CompletionSinkBuilder.forDeadLetters()
@@ -69,6 +70,7 @@ public final class KafkaInferenceJob {
                         .setTopic(kafka.deadLetterTopic())
                         .setTransactionalIdPrefix(prefix + "-dead-letters")
                         .setTransactionTimeout(kafka.transactionTimeout())
+                        .setDeliveryGuarantee(kafka.deliveryGuarantee())
                         .build())
                 .name("dead letters").uid("dead-letters-sink");
         if (kafka.chunkTopic() != null) {
@@ -77,6 +79,7 @@ public final class KafkaInferenceJob {
                             .setTopic(kafka.chunkTopic())
                             .setTransactionalIdPrefix(prefix + "-chunks")
                             .setTransactionTimeout(kafka.transactionTimeout())
+                            .setDeliveryGuarantee(kafka.deliveryGuarantee())
                             .build())
                     .name("completion chunks").uid("chunks-sink");
         }
