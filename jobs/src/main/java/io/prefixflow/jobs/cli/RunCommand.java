@@ -76,7 +76,10 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Configuration conf = configuration();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        // NOTE: getExecutionEnvironment(conf) runs in-process whatever execution.target says; the constructor
+        // honours it (remote, with --jobmanager).
+        StreamExecutionEnvironment env = jobManager == null ? StreamExecutionEnvironment.getExecutionEnvironment(conf)
+                : new StreamExecutionEnvironment(conf);
         if (parallelism != null) {
             env.setParallelism(parallelism);
         }

@@ -9,24 +9,34 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The classpath of the cluster's processes: {@code cluster.classpath}, written by Maven at build time
- * ({@code dependency:build-classpath}) next to {@code prefixflow.jar} (or next to {@code target/classes} when
- * run from the build tree). The system property {@code prefixflow.cluster.classpath} names another file.
+ * The classpaths of the cluster's processes, written by Maven at build time ({@code dependency:build-classpath})
+ * next to {@code prefixflow.jar} (or next to {@code target/classes} when run from the build tree):
+ * {@code flink.classpath} for the JobManager and TaskManagers (what a Flink distribution holds; the job brings
+ * Kafka clients, the connector and Avro in its jar) and {@code kafka.classpath} for the broker. The system
+ * property {@code prefixflow.cluster.classpath.dir} names another folder holding them.
+ *
+ * @param flink the JobManager's and TaskManagers' entries
+ * @param kafka the broker's entries
  */
-public final class ClusterClasspath {
-    static final String PROPERTY = "prefixflow.cluster.classpath";
-    static final String FILE_NAME = "cluster.classpath";
+public record ClusterClasspath(List<String> flink, List<String> kafka) {
+    static final String PROPERTY = "prefixflow.cluster.classpath.dir";
 
-    private ClusterClasspath() {
+    public ClusterClasspath {
+        flink = List.copyOf(flink);
+        kafka = List.copyOf(kafka);
     }
 
     /**
-     * The entries, each checked to exist.
+     * Both files, each entry checked to exist.
      *
      * @throws IllegalStateException naming the file when it is missing or lists a missing jar
      */
-    public static List<String> load() throws IOException {
-        Path file = locate();
+    public static ClusterClasspath load() throws IOException {
+        Path dir = locate();
+        return new ClusterClasspath(read(dir.resolve("flink.classpath")), read(dir.resolve("kafka.classpath")));
+    }
+
+    private static List<String> read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException(file + " is missing: build with `mvn package` (it lists the jars the"
                     + " cluster's processes run on), or point -D" + PROPERTY + " at it");
@@ -52,9 +62,9 @@ public final class ClusterClasspath {
         }
         try {
             Path location = Path.of(ClusterClasspath.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return location.toAbsolutePath().getParent().resolve(FILE_NAME);
+            return location.toAbsolutePath().getParent();
         } catch (URISyntaxException | SecurityException e) {
-            throw new IllegalStateException("cannot locate " + FILE_NAME + "; set -D" + PROPERTY, e);
+            throw new IllegalStateException("cannot locate flink.classpath; set -D" + PROPERTY, e);
         }
     }
 }

@@ -50,12 +50,12 @@ final class JvmCommands {
 
     private final ClusterLayout layout;
     private final ClusterSpec spec;
-    private final List<String> clusterClasspath;
+    private final ClusterClasspath classpath;
 
-    JvmCommands(ClusterLayout layout, ClusterSpec spec, List<String> clusterClasspath) {
+    JvmCommands(ClusterLayout layout, ClusterSpec spec, ClusterClasspath classpath) {
         this.layout = layout;
         this.spec = spec;
-        this.clusterClasspath = List.copyOf(clusterClasspath);
+        this.classpath = classpath;
     }
 
     /** The JobManager: REST API and web UI on the REST port, Prometheus on the metrics port when on. */
@@ -116,7 +116,7 @@ final class JvmCommands {
         cmd.add("--add-modules=jdk.incubator.vector");
         cmd.add("-Dlog4j.configurationFile=" + layout.log4jFile().toUri());
         cmd.add("-cp");
-        List<String> cp = new ArrayList<>(clusterClasspath);
+        List<String> cp = new ArrayList<>(classpath.flink());
         cp.addAll(spec.userClasspath());
         cmd.add(String.join(File.pathSeparator, cp));
         return cmd;
@@ -127,7 +127,7 @@ final class JvmCommands {
         cmd.addAll(Arrays.asList(memoryFlags));
         cmd.add("-Dlog4j.configurationFile=" + layout.log4jFile().toUri());
         cmd.add("-cp");
-        cmd.add(String.join(File.pathSeparator, clusterClasspath));
+        cmd.add(String.join(File.pathSeparator, classpath.kafka()));
         return cmd;
     }
 

@@ -39,7 +39,7 @@ public final class LocalCluster {
     private final JvmCommands commands;
     private final Consumer<String> log;
 
-    private LocalCluster(ClusterLayout layout, ClusterSpec spec, List<String> classpath, Consumer<String> log) {
+    private LocalCluster(ClusterLayout layout, ClusterSpec spec, ClusterClasspath classpath, Consumer<String> log) {
         this.layout = layout;
         this.spec = spec;
         this.pids = new PidFiles(layout);
