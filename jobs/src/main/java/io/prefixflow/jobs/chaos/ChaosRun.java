@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
@@ -37,8 +39,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * optionally, the broker once; wait until every request has a committed completion, two more checkpoints, and
  * every transaction settled; then compare what a read_committed consumer sees with the reference.
  *
- * <p>Kills are spread over the run: kill {@code j} of {@code m} waits until the output topic holds about
- * {@code (j+1)/(m+1)} of the requests, the job runs, and a checkpoint completed since the previous kill.
+ * <p>The chaos run's requests arrive as a stream, evenly over about 15 s per kill, so that every kill meets
+ * work in flight. Kill {@code j} of {@code m} waits until {@code (j+1)/(m+1)} of that time has passed, the job
+ * runs, and a checkpoint completed since the previous kill.
  */
 public final class ChaosRun {
     private static final int PARALLELISM = 2;
@@ -68,8 +71,8 @@ public final class ChaosRun {
                 cluster.createTopic(prefix + "prompts", PARTITIONS);
                 cluster.createTopic(prefix + "completions", PARTITIONS);
                 cluster.createTopic(prefix + "dead-letters", 1);
-                produce(cluster.clientProperties(), prefix + "prompts", requests);
             }
+            produce(cluster.clientProperties(), "reference-prompts", requests, Duration.ZERO);
             log.accept("reference run (no failures) of " + requests.size() + " requests");
             Map<String, String> reference = referenceRun(cluster, ids);
 
@@ -80,13 +83,24 @@ public final class ChaosRun {
             OutputTopic output = new OutputTopic(cluster.clientProperties(), "chaos-completions");
             long startNanos = System.nanoTime();
             long deadline = startNanos + settings.timeout().toNanos();
-            int[] kills = killAll(cluster, jobId, output, deadline);
+            Duration spread = productionTime();
+            log.accept("sending the requests over " + spread.toSeconds() + " s");
+            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
+                try {
+                    produce(cluster.clientProperties(), "chaos-prompts", requests, spread);
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            int[] kills = killAll(cluster, jobId, startNanos, spread, deadline);
+            producing.get();
             boolean complete = awaitAllCommitted(cluster, jobId, output, ids.size(), deadline);
             double durationS = (System.nanoTime() - startNanos) / 1e9;
             if (!complete) {
                 log.accept("time-out: not every request has a committed completion; counting what there is");
             }
-            awaitMoreCheckpoints(cluster.rest(), jobId, 2, Duration.ofSeconds(60));
+            // NOTE: a late duplicate would be committed with a later checkpoint; wait for two, running.
+            awaitRunningWithMoreCheckpoints(cluster.rest(), jobId, 2, Duration.ofSeconds(90));
             long restarts = cluster.rest().numRestarts(jobId).orElse(-1);
             job.cancel().get();
             if (!output.awaitSettled(Duration.ofMinutes(3))) {
@@ -118,7 +132,14 @@ public final class ChaosRun {
     }
 
     /** Performs the kills; returns {TaskManager kills, broker kills}. */
-    private int[] killAll(LocalCluster cluster, String jobId, OutputTopic output, long deadline) throws Exception {
+    /** How long sending the chaos run's requests takes: about 15 s per kill and one more, at least 20 s. */
+    private Duration productionTime() {
+        int steps = settings.taskManagerKills() + (settings.killBroker() ? 1 : 0);
+        return Duration.ofSeconds(Math.max(20, 15L * (steps + 1)));
+    }
+
+    private int[] killAll(LocalCluster cluster, String jobId, long startNanos, Duration spread, long deadline)
+            throws Exception {
         List<Kill> plan = new ArrayList<>();
         for (int i = 0; i < settings.taskManagerKills(); i++) {
             plan.add(i == 0 ? Kill.AFTER_CHECKPOINT : i == 1 ? Kill.MID_GENERATION : Kill.RANDOM_MOMENT);
@@ -131,14 +152,14 @@ public final class ChaosRun {
         int brokerKills = 0;
         long checkpointsAtLastKill = -1;
         for (int step = 0; step < plan.size(); step++) {
-            long threshold = (long) settings.requests() * (step + 1) / (plan.size() + 1);
+            long notBefore = startNanos + spread.toNanos() * (step + 1) / (plan.size() + 1);
             while (true) {
                 if (System.nanoTime() > deadline) {
                     log.accept("time-out before kill " + (step + 1) + " of " + plan.size());
                     return new int[] {taskManagerKills, brokerKills};
                 }
-                if (isRunning(rest, jobId) && completed(rest, jobId) > checkpointsAtLastKill
-                        && output.highWatermarkSum() >= threshold) {
+                if (System.nanoTime() >= notBefore && isRunning(rest, jobId)
+                        && completed(rest, jobId) > checkpointsAtLastKill) {
                     break;
                 }
                 Thread.sleep(200);
@@ -209,11 +230,11 @@ public final class ChaosRun {
         return false;
     }
 
-    private void awaitMoreCheckpoints(FlinkRestClient rest, String jobId, int more, Duration timeout)
+    private void awaitRunningWithMoreCheckpoints(FlinkRestClient rest, String jobId, int more, Duration timeout)
             throws Exception {
-        long target = completed(rest, jobId) + more;
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (completed(rest, jobId) < target && System.nanoTime() < deadline) {
+        long target = completed(rest, jobId) + more;
+        while ((!isRunning(rest, jobId) || completed(rest, jobId) < target) && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
     }
@@ -237,7 +258,9 @@ public final class ChaosRun {
         return job;
     }
 
-    private static void produce(Properties base, String topic, List<InferenceRequest> requests) throws Exception {
+    /** Sends {@code requests} evenly over {@code spread} (at once when zero), keyed by id; waits for every ack. */
+    private static void produce(Properties base, String topic, List<InferenceRequest> requests, Duration spread)
+            throws Exception {
         Properties props = new Properties();
         props.putAll(base);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -246,7 +269,14 @@ public final class ChaosRun {
         AvroBinary<InferenceRequest> codec = AvroBinary.of(InferenceRequest.class);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
-            for (InferenceRequest r : requests) {
+            long startNanos = System.nanoTime();
+            for (int i = 0; i < requests.size(); i++) {
+                long dueNanos = startNanos + spread.toNanos() * i / requests.size();
+                long waitMs = (dueNanos - System.nanoTime()) / 1_000_000;
+                if (waitMs > 0) {
+                    Thread.sleep(waitMs);
+                }
+                InferenceRequest r = requests.get(i);
                 sent.add(producer.send(new ProducerRecord<>(topic, r.getId().toString().getBytes(StandardCharsets.UTF_8),
                         codec.encode(r))));
             }

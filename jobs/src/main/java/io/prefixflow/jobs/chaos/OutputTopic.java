@@ -15,7 +15,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads a completions topic: its progress (high watermarks), whether every transaction on it has settled, and
+ * Reads a completions topic: whether every transaction on it has settled, and
  * everything a {@code read_committed} consumer sees.
  */
 final class OutputTopic {
@@ -25,13 +25,6 @@ final class OutputTopic {
     OutputTopic(Properties clientProperties, String topic) {
         this.base = clientProperties;
         this.topic = topic;
-    }
-
-    /** Records written so far, committed or not, aborted included (sum of high watermarks). */
-    long highWatermarkSum() {
-        try (KafkaConsumer<byte[], byte[]> c = consumer("read_uncommitted")) {
-            return c.endOffsets(partitions(c)).values().stream().mapToLong(Long::longValue).sum();
-        }
     }
 
     /**
