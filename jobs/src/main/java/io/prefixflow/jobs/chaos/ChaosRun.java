@@ -1,23 +1,19 @@
 package io.prefixflow.jobs.chaos;
 
 import io.prefixflow.connectors.avro.InferenceRequest;
-import io.prefixflow.connectors.serde.AvroBinary;
+import io.prefixflow.jobs.cluster.ClusterJobs;
+import io.prefixflow.jobs.cluster.ClusterProcess;
 import io.prefixflow.jobs.cluster.ClusterSpec;
 import io.prefixflow.jobs.cluster.FlinkRestClient;
 import io.prefixflow.jobs.cluster.LocalCluster;
-import io.prefixflow.jobs.sql.RemoteCluster;
 import io.prefixflow.operator.config.InferenceOptions;
-import io.prefixflow.operator.config.InferenceSettings;
 import io.prefixflow.operator.job.KafkaInferenceJob;
 import io.prefixflow.operator.job.KafkaJobOptions;
-import io.prefixflow.operator.job.KafkaJobSettings;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -26,15 +22,10 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * One chaos run: start a cluster (2 TaskManagers, 2 slots each), run the job over the requests once without
- * failures (the reference), then again while killing TaskManagers (the first right after a checkpoint
+ * failures (the reference), then again while killing TaskManagers that run its tasks (the first right after a checkpoint
  * completes, the second at once, mid-generation, the rest after a random delay; each replaced at once) and,
  * optionally, the broker once; wait until every request has a committed completion, two more checkpoints, and
  * every transaction settled; then compare what a read_committed consumer sees with the reference.
@@ -72,7 +63,7 @@ public final class ChaosRun {
                 cluster.createTopic(prefix + "completions", PARTITIONS);
                 cluster.createTopic(prefix + "dead-letters", 1);
             }
-            produce(cluster.clientProperties(), "reference-prompts", requests, Duration.ZERO);
+            PromptProducer.send(cluster.clientProperties(), "reference-prompts", requests, Duration.ZERO);
             log.accept("reference run (no failures) of " + requests.size() + " requests");
             Map<String, String> reference = referenceRun(cluster, ids);
 
@@ -87,7 +78,7 @@ public final class ChaosRun {
             log.accept("sending the requests over " + spread.toSeconds() + " s");
             CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
                 try {
-                    produce(cluster.clientProperties(), "chaos-prompts", requests, spread);
+                    PromptProducer.send(cluster.clientProperties(), "chaos-prompts", requests, spread);
                 } catch (Exception e) {
                     throw new CompletionException(e);
                 }
@@ -186,7 +177,7 @@ public final class ChaosRun {
                 }
                 case BROKER -> {
                     log.accept("killing the broker");
-                    cluster.kill(io.prefixflow.jobs.cluster.ClusterProcess.KAFKA);
+                    cluster.kill(ClusterProcess.KAFKA);
                     brokerKills++;
                     Thread.sleep(3000);
                     cluster.startBroker();
@@ -198,11 +189,20 @@ public final class ChaosRun {
         return new int[] {taskManagerKills, brokerKills};
     }
 
+    /** Kills a TaskManager that runs some of the job's tasks (any live one if none is known) and replaces it. */
     private void killTaskManager(LocalCluster cluster, String when) throws Exception {
         List<Integer> live = cluster.liveTaskManagers();
-        int victim = live.get(random.nextInt(live.size()));
-        log.accept("killing taskmanager-" + victim + " " + when);
-        cluster.kill(io.prefixflow.jobs.cluster.ClusterProcess.taskManager(victim));
+        List<Integer> busy = new ArrayList<>();
+        for (String id : cluster.rest().busyTaskManagers()) {
+            int index = ClusterProcess.taskManagerIndex(id);
+            if (live.contains(index)) {
+                busy.add(index);
+            }
+        }
+        List<Integer> candidates = busy.isEmpty() ? live : busy;
+        int victim = candidates.get(random.nextInt(candidates.size()));
+        log.accept("killing taskmanager-" + victim + " " + when + (busy.isEmpty() ? " (no busy TaskManager known)" : ""));
+        cluster.kill(ClusterProcess.taskManager(victim));
         int replacement = cluster.startTaskManager();
         log.accept("started replacement taskmanager-" + replacement);
     }
@@ -248,43 +248,9 @@ public final class ChaosRun {
         conf.set(KafkaJobOptions.GROUP_ID, prefix + "job");
         conf.set(KafkaJobOptions.DELIVERY_GUARANTEE, delivery);
         conf.set(InferenceOptions.KV_CACHE_SIZE, MemorySize.ofMebiBytes(32));
-        conf.addAll(RemoteCluster.configuration(cluster.jobManagerAddress()));
-        // NOTE: getExecutionEnvironment(conf) would start a local MiniCluster whatever execution.target says.
-        StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
-        env.setParallelism(PARALLELISM);
-        KafkaInferenceJob.addTo(env, KafkaJobSettings.from(conf), InferenceSettings.from(conf));
-        JobClient job = env.executeAsync("prefixflow " + prefix + "run");
+        JobClient job = ClusterJobs.submit(cluster.jobManagerAddress(), conf, PARALLELISM, "prefixflow " + prefix + "run");
         log.accept("submitted job " + job.getJobID() + " (" + prefix + "run, " + delivery + ")");
         return job;
-    }
-
-    /** Sends {@code requests} evenly over {@code spread} (at once when zero), keyed by id; waits for every ack. */
-    private static void produce(Properties base, String topic, List<InferenceRequest> requests, Duration spread)
-            throws Exception {
-        Properties props = new Properties();
-        props.putAll(base);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        AvroBinary<InferenceRequest> codec = AvroBinary.of(InferenceRequest.class);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
-            long startNanos = System.nanoTime();
-            for (int i = 0; i < requests.size(); i++) {
-                long dueNanos = startNanos + spread.toNanos() * i / requests.size();
-                long waitMs = (dueNanos - System.nanoTime()) / 1_000_000;
-                if (waitMs > 0) {
-                    Thread.sleep(waitMs);
-                }
-                InferenceRequest r = requests.get(i);
-                sent.add(producer.send(new ProducerRecord<>(topic, r.getId().toString().getBytes(StandardCharsets.UTF_8),
-                        codec.encode(r))));
-            }
-            producer.flush();
-            for (java.util.concurrent.Future<?> f : sent) {
-                f.get();
-            }
-        }
     }
 
     private static boolean isRunning(FlinkRestClient rest, String jobId) {

@@ -18,11 +18,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Reads a completions topic: whether every transaction on it has settled, and
  * everything a {@code read_committed} consumer sees.
  */
-final class OutputTopic {
+public final class OutputTopic {
     private final Properties base;
     private final String topic;
 
-    OutputTopic(Properties clientProperties, String topic) {
+    public OutputTopic(Properties clientProperties, String topic) {
         this.base = clientProperties;
         this.topic = topic;
     }
@@ -34,7 +34,7 @@ final class OutputTopic {
      *
      * @return whether it settled within {@code timeout}
      */
-    boolean awaitSettled(Duration timeout) throws InterruptedException {
+    public boolean awaitSettled(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         int stableRounds = 0;
         try (KafkaConsumer<byte[], byte[]> committed = consumer("read_committed");
@@ -54,12 +54,12 @@ final class OutputTopic {
     }
 
     /** Distinct request ids a read_committed consumer sees now. */
-    int committedDistinct() {
+    public int committedDistinct() {
         return readCommitted().stream().map(DeliveryCheck.Output::requestId).distinct().toList().size();
     }
 
     /** Every completion a read_committed consumer sees, from the start to the current end offsets. */
-    List<DeliveryCheck.Output> readCommitted() {
+    public List<DeliveryCheck.Output> readCommitted() {
         AvroBinary<Completion> codec = AvroBinary.of(Completion.class);
         List<DeliveryCheck.Output> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = consumer("read_committed")) {

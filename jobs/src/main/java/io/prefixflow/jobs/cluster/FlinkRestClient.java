@@ -70,6 +70,20 @@ public final class FlinkRestClient {
         return get("taskmanagers").path("taskmanagers").size();
     }
 
+    /**
+     * Resource ids of the TaskManagers that hold at least one occupied slot (run tasks); a local cluster's
+     * TaskManager {@code n} has the id {@code taskmanager-n}.
+     */
+    public List<String> busyTaskManagers() throws IOException {
+        List<String> busy = new ArrayList<>();
+        for (JsonNode tm : get("taskmanagers").path("taskmanagers")) {
+            if (tm.path("freeSlots").asInt() < tm.path("slotsNumber").asInt()) {
+                busy.add(tm.path("id").asText());
+            }
+        }
+        return busy;
+    }
+
     /** Whether the REST endpoint answers. */
     public boolean isUp() {
         try {
