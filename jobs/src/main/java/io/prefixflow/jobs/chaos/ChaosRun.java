@@ -25,8 +25,8 @@ import org.apache.flink.core.execution.JobClient;
 
 /**
  * One chaos run: start a cluster (2 TaskManagers, 2 slots each), run the job over the requests once without
- * failures (the reference), then again while killing TaskManagers that run its tasks (the first right after a checkpoint
- * completes, the second at once, mid-generation, the rest after a random delay; each replaced at once) and,
+ * failures (the reference), then again while killing TaskManagers that run its tasks (the first right after a
+ * checkpoint completes, the second at once, mid-generation, the rest after a random delay; each replaced at once) and,
  * optionally, the broker once; wait until every request has a committed completion, two more checkpoints, and
  * every transaction settled; then compare what a read_committed consumer sees with the reference.
  *
@@ -201,7 +201,8 @@ public final class ChaosRun {
         }
         List<Integer> candidates = busy.isEmpty() ? live : busy;
         int victim = candidates.get(random.nextInt(candidates.size()));
-        log.accept("killing taskmanager-" + victim + " " + when + (busy.isEmpty() ? " (no busy TaskManager known)" : ""));
+        log.accept("killing taskmanager-" + victim + " " + when
+                + (busy.isEmpty() ? " (no busy TaskManager known)" : ""));
         cluster.kill(ClusterProcess.taskManager(victim));
         int replacement = cluster.startTaskManager();
         log.accept("started replacement taskmanager-" + replacement);
@@ -248,7 +249,8 @@ public final class ChaosRun {
         conf.set(KafkaJobOptions.GROUP_ID, prefix + "job");
         conf.set(KafkaJobOptions.DELIVERY_GUARANTEE, delivery);
         conf.set(InferenceOptions.KV_CACHE_SIZE, MemorySize.ofMebiBytes(32));
-        JobClient job = ClusterJobs.submit(cluster.jobManagerAddress(), conf, PARALLELISM, "prefixflow " + prefix + "run");
+        JobClient job = ClusterJobs.submit(cluster.jobManagerAddress(), conf, PARALLELISM,
+                "prefixflow " + prefix + "run");
         log.accept("submitted job " + job.getJobID() + " (" + prefix + "run, " + delivery + ")");
         return job;
     }

@@ -36,8 +36,8 @@ public final class PromptProducer {
                     Thread.sleep(waitMs);
                 }
                 InferenceRequest r = requests.get(i);
-                sent.add(producer.send(new ProducerRecord<>(topic, r.getId().toString().getBytes(StandardCharsets.UTF_8),
-                        codec.encode(r))));
+                byte[] key = r.getId().toString().getBytes(StandardCharsets.UTF_8);
+                sent.add(producer.send(new ProducerRecord<>(topic, key, codec.encode(r))));
             }
             producer.flush();
             for (java.util.concurrent.Future<?> f : sent) {

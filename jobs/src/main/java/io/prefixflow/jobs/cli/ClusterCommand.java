@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
  * its own process ({@link LocalCluster}).
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
-        description = "Start, inspect or stop a real Flink cluster and Kafka broker on this machine (separate processes).",
+        description = "Start, inspect or stop a real Flink cluster and Kafka broker on this machine"
+                + " (separate processes).",
         subcommands = {ClusterCommand.Start.class, ClusterCommand.Status.class, ClusterCommand.Stop.class})
 final class ClusterCommand {
     /** Options every subcommand takes. */

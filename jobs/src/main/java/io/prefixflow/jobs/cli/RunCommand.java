@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
  * prefixflow.jar ...} works too.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the inference job between Kafka topics (in-process Flink, or on a cluster with --jobmanager).")
+        description = "Run the inference job between Kafka topics (in-process Flink, or on a cluster with"
+                + " --jobmanager).")
 public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

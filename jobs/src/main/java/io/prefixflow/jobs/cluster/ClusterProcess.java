@@ -21,6 +21,13 @@ public record ClusterProcess(String role, long pid, int port, boolean alive) {
 
     /** The N of {@code taskmanager-N}, or -1 for another role. */
     public static int taskManagerIndex(String role) {
-        return role.startsWith(TASK_MANAGER_PREFIX) ? Integer.parseInt(role.substring(TASK_MANAGER_PREFIX.length())) : -1;
+        if (!role.startsWith(TASK_MANAGER_PREFIX)) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(role.substring(TASK_MANAGER_PREFIX.length()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }

@@ -44,7 +44,8 @@ final class ConfigFiles {
         c.put("web.submit.enable", "true");
         c.put("web.cancel.enable", "true");
         if (ports.metricsEnabled()) {
-            c.put("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            c.put("metrics.reporter.prom.factory.class",
+                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
             c.put("metrics.reporter.prom.port", Integer.toString(ports.metricsPort()));
         }
         return c;

@@ -100,7 +100,8 @@ public final class FlinkRestClient {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IOException("GET " + request.uri() + ": HTTP " + response.statusCode() + " " + response.body());
+                throw new IOException("GET " + request.uri() + ": HTTP " + response.statusCode() + " "
+                        + response.body());
             }
             return JSON.readTree(response.body());
         } catch (InterruptedException e) {

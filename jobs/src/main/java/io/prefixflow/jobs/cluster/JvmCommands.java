@@ -43,7 +43,8 @@ final class JvmCommands {
             "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
             "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
-    private static final String JOB_MANAGER_MAIN = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
+    private static final String JOB_MANAGER_MAIN =
+            "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
     private static final String TASK_MANAGER_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
     private static final String KAFKA_MAIN = "kafka.Kafka";
     private static final String KAFKA_STORAGE_TOOL = "kafka.tools.StorageTool";
@@ -62,7 +63,8 @@ final class JvmCommands {
     List<String> jobManager() {
         Configuration conf = flinkConfiguration();
         JobManagerProcessSpec memory = JobManagerProcessUtils.processSpecFromConfig(conf);
-        List<String> cmd = flinkJvm(ClusterProcess.JOB_MANAGER, JobManagerProcessUtils.generateJvmParametersStr(memory, conf));
+        List<String> cmd = flinkJvm(ClusterProcess.JOB_MANAGER,
+                JobManagerProcessUtils.generateJvmParametersStr(memory, conf));
         cmd.add(JOB_MANAGER_MAIN);
         cmd.add("--configDir");
         cmd.add(layout.flinkConfDir().toString());

@@ -64,8 +64,8 @@ class LocalClusterITCase {
         cluster.createTopic("dead-letters", 1);
         List<InferenceRequest> requests = new ArrayList<>();
         for (int i = 0; i < REQUESTS; i++) {
-            requests.add(InferenceRequest.newBuilder().setId("r" + i).setTenant("t").setPrompt(SHARED + "Part " + i + ":")
-                    .setMaxTokens(6).setTemperature(0f).setSeed(i).setCreatedAt(Instant.EPOCH).build());
+            requests.add(InferenceRequest.newBuilder().setId("r" + i).setTenant("t")
+                    .setPrompt(SHARED + "Part " + i + ":").setMaxTokens(6).setTemperature(0f).setSeed((long) i).setCreatedAt(Instant.EPOCH).build());
         }
         PromptProducer.send(cluster.clientProperties(), "prompts", requests, Duration.ZERO);
         Configuration conf = KafkaInferenceJob.defaults();
