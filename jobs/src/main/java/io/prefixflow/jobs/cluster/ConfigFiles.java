@@ -78,7 +78,7 @@ final class ConfigFiles {
                 """);
     }
 
-    /** A single KRaft node (broker and controller) on 127.0.0.1, sized for one machine. */
+    /** A single KRaft node (broker and controller) on 127.0.0.1, sized for one machine; creates topics on use. */
     static void writeKafkaProperties(ClusterLayout layout, ClusterPorts ports) throws IOException {
         Files.createDirectories(layout.kafkaDir());
         String props = String.join("\n",
@@ -94,7 +94,9 @@ final class ConfigFiles {
                 "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
                 "log.dirs=" + layout.kafkaDataDir(),
                 "num.partitions=2",
-                "auto.create.topics.enable=false",
+                // NOTE: `produce` and the job's sinks create missing topics (2 partitions), as there is no
+                // topic tool on this classpath; `chaos` and the tests create theirs explicitly.
+                "auto.create.topics.enable=true",
                 "offsets.topic.replication.factor=1",
                 "offsets.topic.num.partitions=4",
                 "transaction.state.log.replication.factor=1",
