@@ -65,6 +65,7 @@ public final class KafkaInferenceJob {
                         .setTopic(kafka.outputTopic())
                         .setTransactionalIdPrefix(prefix + "-completions")
                         .setTransactionTimeout(kafka.transactionTimeout())
+                        .setDeliveryGuarantee(kafka.deliveryGuarantee())
                         .build())
                 .name("completions").uid("completions-sink");
         outputs.deadLetters().sinkTo(CompletionSinkBuilder.forDeadLetters()
@@ -72,6 +73,7 @@ public final class KafkaInferenceJob {
                         .setTopic(kafka.deadLetterTopic())
                         .setTransactionalIdPrefix(prefix + "-dead-letters")
                         .setTransactionTimeout(kafka.transactionTimeout())
+                        .setDeliveryGuarantee(kafka.deliveryGuarantee())
                         .build())
                 .name("dead letters").uid("dead-letters-sink");
         if (kafka.chunkTopic() != null) {
@@ -80,6 +82,7 @@ public final class KafkaInferenceJob {
                             .setTopic(kafka.chunkTopic())
                             .setTransactionalIdPrefix(prefix + "-chunks")
                             .setTransactionTimeout(kafka.transactionTimeout())
+                            .setDeliveryGuarantee(kafka.deliveryGuarantee())
                             .build())
                     .name("completion chunks").uid("chunks-sink");
         }

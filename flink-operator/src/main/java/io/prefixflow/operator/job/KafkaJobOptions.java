@@ -3,6 +3,7 @@ package io.prefixflow.operator.job;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /** The Kafka side of the job, as typed Flink {@link ConfigOption}s; read into {@link KafkaJobSettings}. */
 public final class KafkaJobOptions {
@@ -63,4 +64,13 @@ public final class KafkaJobOptions {
             .defaultValue(Duration.ofMinutes(15))
             .withDescription("transaction.timeout.ms of the exactly-once sinks; at most the brokers'"
                     + " transaction.max.timeout.ms.");
+
+    public static final ConfigOption<DeliveryGuarantee> DELIVERY_GUARANTEE = ConfigOptions
+            .key("prefixflow.kafka.delivery-guarantee")
+            .enumType(DeliveryGuarantee.class)
+            .defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
+            .withDescription("exactly-once: the sinks write in Kafka transactions committed on checkpoints, so a"
+                    + " read_committed consumer sees each record once; at-least-once: no transactions, records"
+                    + " written after the last checkpoint are written again after a failure (duplicates)."
+                    + " none is refused.");
 }

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
  * The checked values of {@link KafkaJobOptions}.
@@ -16,11 +17,12 @@ import org.apache.flink.configuration.ReadableConfig;
  * @param groupId            {@link KafkaJobOptions#GROUP_ID}
  * @param bounded            {@link KafkaJobOptions#BOUNDED}
  * @param transactionTimeout {@link KafkaJobOptions#TRANSACTION_TIMEOUT}
+ * @param deliveryGuarantee  {@link KafkaJobOptions#DELIVERY_GUARANTEE}: exactly-once or at-least-once
  * @param loadTopic          {@link KafkaJobOptions#LOAD_TOPIC} (defaulted)
  */
 public record KafkaJobSettings(String bootstrapServers, String inputTopic, String outputTopic, String deadLetterTopic,
                                String chunkTopic, String groupId, boolean bounded, Duration transactionTimeout,
-                               String loadTopic)
+                               DeliveryGuarantee deliveryGuarantee, String loadTopic)
         implements Serializable {
     public KafkaJobSettings {
         required(KafkaJobOptions.BOOTSTRAP_SERVERS, bootstrapServers);
@@ -36,6 +38,10 @@ public record KafkaJobSettings(String bootstrapServers, String inputTopic, Strin
             throw new IllegalArgumentException(KafkaJobOptions.TRANSACTION_TIMEOUT.key() + " must be > 0, got "
                     + transactionTimeout);
         }
+        if (deliveryGuarantee == null || deliveryGuarantee == DeliveryGuarantee.NONE) {
+            throw new IllegalArgumentException(KafkaJobOptions.DELIVERY_GUARANTEE.key() + " must be exactly-once or"
+                    + " at-least-once, got " + deliveryGuarantee);
+        }
     }
 
     /** Reads and checks the options. */
@@ -50,6 +56,7 @@ public record KafkaJobSettings(String bootstrapServers, String inputTopic, Strin
                 config.get(KafkaJobOptions.GROUP_ID),
                 config.get(KafkaJobOptions.BOUNDED),
                 config.get(KafkaJobOptions.TRANSACTION_TIMEOUT),
+                config.get(KafkaJobOptions.DELIVERY_GUARANTEE),
                 config.getOptional(KafkaJobOptions.LOAD_TOPIC).orElse(input == null ? null : input + ".load"));
     }
 
