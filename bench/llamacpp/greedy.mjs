@@ -2,11 +2,12 @@
 // llama.cpp greedy decoding (node-llama-cpp's prebuilt llama.cpp, CPU) with the logits of every step, as JSON:
 // the reference that PrefixFlow's greedy tokens and logits are compared with (see README.md, "Greedy comparison").
 //
-// For each prompt: the prompt text is tokenized by llama.cpp (BOS prepended when the vocab asks for it), evaluated
-// in one batch, then `--steps` tokens are generated greedily (temperature 0: argmax), one llama_decode per token.
-// Every step records the chosen token, its top `--top` logits and, with --full-logits, all logits (float32,
-// little-endian, base64; in the first run only, to keep the file small). The whole run is repeated for each thread count in `--threads` (default 1,2) in a fresh
-// context, so llama.cpp's own 1-thread and 2-thread results can be compared with each other.
+// For each prompt: the prompt text is tokenized by llama.cpp (BOS prepended when the vocab asks for it; an empty
+// prompt is BOS alone), evaluated in one batch, then `--steps` tokens are generated greedily (temperature 0: argmax),
+// one llama_decode per token. Every step records the chosen token, its top `--top` logits and, with --full-logits,
+// all logits (float32, little-endian, base64; in the first run only, to keep the file small). The whole run is
+// repeated for each thread count in `--threads` (default 1,2) in a fresh context, so llama.cpp's own 1-thread and
+// 2-thread results can be compared with each other.
 //
 // KV cache: F32 by default (--kv f16 for llama.cpp's default F16 cache). PrefixFlow keeps K/V in F32, so with F32
 // the only numeric difference left is the weights-times-activations path (llama.cpp quantizes activations to Q8_K /
@@ -60,9 +61,12 @@ const nVocab = model.tokens.nTokens ?? null;
 const bos = model.tokens.bos;
 const addBos = model.tokens.shouldPrependBosToken ?? true;
 
+// BOS first where the vocab adds it; an empty prompt is BOS alone even where it does not (GPT-2 style vocabs)
 function promptIds(text) {
     const ids = [...model.tokenize(text, false)];
-    return (addBos && bos != null) ? [bos, ...ids] : ids;
+    if ((addBos || ids.length === 0) && bos != null) return [bos, ...ids];
+    if (ids.length === 0) throw new Error("empty prompt and the vocab has no BOS token");
+    return ids;
 }
 
 const f32base64 = (values) => Buffer.from(new Float32Array(values).buffer).toString("base64");

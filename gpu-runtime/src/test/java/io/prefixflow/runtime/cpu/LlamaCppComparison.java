@@ -2,11 +2,17 @@ package io.prefixflow.runtime.cpu;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.prefixflow.runtime.format.GgufFile;
+import io.prefixflow.runtime.model.LayerWeights;
 import io.prefixflow.runtime.model.Model;
 import io.prefixflow.runtime.model.ModelLoader;
+import io.prefixflow.runtime.model.ModelWeights;
+import io.prefixflow.runtime.model.QuantRecipe;
+import io.prefixflow.runtime.model.TensorRole;
 import io.prefixflow.runtime.model.TokenizerFactory;
 import io.prefixflow.runtime.runner.ForwardBatch;
 import io.prefixflow.runtime.runner.SequenceChunk;
+import io.prefixflow.runtime.tensor.WeightMatrix;
 import io.prefixflow.runtime.testing.LlamaCppGreedy;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -168,6 +174,50 @@ public final class LlamaCppComparison {
         return Double.NaN;
     }
 
+    /**
+     * Every weight matrix of {@code model} whose type is not what {@code recipe} picks for it, as readable lines
+     * (empty when the file follows PrefixFlow's recipe). A token embedding that is also the classifier (tied) is
+     * judged as the output matrix, as llama.cpp quantizes it.
+     */
+    public static List<String> recipeMismatches(Model model, QuantRecipe recipe) {
+        ModelWeights w = model.weights();
+        int n = w.layers().size();
+        List<String> out = new ArrayList<>();
+        boolean tied = w.classifier() == w.tokenEmbedding();
+        check(out, recipe, tied ? TensorRole.OUTPUT : TensorRole.TOKEN_EMBEDDING, 0, n, w.tokenEmbedding());
+        check(out, recipe, TensorRole.OUTPUT, 0, n, w.classifier());
+        for (int l = 0; l < n; l++) {
+            LayerWeights layer = w.layers().get(l);
+            check(out, recipe, TensorRole.ATTN_Q, l, n, layer.wq());
+            check(out, recipe, TensorRole.ATTN_K, l, n, layer.wk());
+            check(out, recipe, TensorRole.ATTN_V, l, n, layer.wv());
+            check(out, recipe, TensorRole.ATTN_OUTPUT, l, n, layer.wo());
+            check(out, recipe, TensorRole.FFN_GATE, l, n, layer.w1());
+            check(out, recipe, TensorRole.FFN_DOWN, l, n, layer.w2());
+            check(out, recipe, TensorRole.FFN_UP, l, n, layer.w3());
+        }
+        return out;
+    }
+
+    private static void check(List<String> out, QuantRecipe recipe, TensorRole role, int layer, int numLayers,
+                              WeightMatrix m) {
+        var expected = recipe.typeFor(role, layer, numLayers, m.cols());
+        if (expected != m.type()) {
+            out.add(role + " layer " + layer + ": file " + m.type() + ", " + recipe.name() + " " + expected);
+        }
+    }
+
+    /** The mix a GGUF file says it is ({@code general.file_type} 15 or 17), or null. */
+    static QuantRecipe fileRecipe(Path file) {
+        GgufFile gguf = GgufFile.open(file);
+        try {
+            long fileType = gguf.getLong("general.file_type", -1);
+            return fileType == 15 ? QuantRecipe.Q4_K_M : fileType == 17 ? QuantRecipe.Q5_K_M : null;
+        } finally {
+            gguf.close();
+        }
+    }
+
     /** The first index of the largest value, as llama.cpp's greedy sampler picks it. */
     static int argmax(float[] logits) {
         int best = 0;
@@ -213,6 +263,9 @@ public final class LlamaCppComparison {
         out.put("llamacpp_kv_cache", reference.kvCache());
         out.put("llamacpp_threads", reference.threads());
         out.put("prefixflow_threads", threads);
+        QuantRecipe recipe = fileRecipe(Path.of(args[0]));
+        out.put("recipe", recipe == null ? null : recipe.name());
+        out.put("tensor_types_not_as_prefixflow_recipe", recipe == null ? null : recipeMismatches(model, recipe));
         out.put("seconds", (System.nanoTime() - start) / 1e9);
         Map<String, Object> total = new LinkedHashMap<>();
         total.put("prompts", results.size());

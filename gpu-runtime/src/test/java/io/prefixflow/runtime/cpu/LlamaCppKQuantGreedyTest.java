@@ -3,14 +3,10 @@ package io.prefixflow.runtime.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.prefixflow.runtime.model.LayerWeights;
 import io.prefixflow.runtime.model.Model;
 import io.prefixflow.runtime.model.ModelLoader;
-import io.prefixflow.runtime.model.ModelWeights;
 import io.prefixflow.runtime.model.QuantRecipe;
-import io.prefixflow.runtime.model.TensorRole;
 import io.prefixflow.runtime.model.TokenizerFactory;
-import io.prefixflow.runtime.tensor.WeightMatrix;
 import io.prefixflow.runtime.testing.LlamaCppGreedy;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -71,20 +67,10 @@ class LlamaCppKQuantGreedyTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("files")
     void tensorTypesAreWhatPrefixFlowsRecipeChooses(String name, QuantRecipe recipe, boolean tied) {
-        ModelWeights w = load(name).weights();
-        int n = w.layers().size();
-        assertType(recipe, tied ? TensorRole.OUTPUT : TensorRole.TOKEN_EMBEDDING, 0, n, w.tokenEmbedding(), name);
-        assertType(recipe, TensorRole.OUTPUT, 0, n, w.classifier(), name);
-        for (int l = 0; l < n; l++) {
-            LayerWeights layer = w.layers().get(l);
-            assertType(recipe, TensorRole.ATTN_Q, l, n, layer.wq(), name);
-            assertType(recipe, TensorRole.ATTN_K, l, n, layer.wk(), name);
-            assertType(recipe, TensorRole.ATTN_V, l, n, layer.wv(), name);
-            assertType(recipe, TensorRole.ATTN_OUTPUT, l, n, layer.wo(), name);
-            assertType(recipe, TensorRole.FFN_GATE, l, n, layer.w1(), name);
-            assertType(recipe, TensorRole.FFN_DOWN, l, n, layer.w2(), name);
-            assertType(recipe, TensorRole.FFN_UP, l, n, layer.w3(), name);
-        }
+        Model model = load(name);
+        assertEquals(tied, model.weights().classifier() == model.weights().tokenEmbedding(), name + " tied");
+        assertEquals(recipe, LlamaCppComparison.fileRecipe(resource(name + ".gguf")), name + " general.file_type");
+        assertEquals(List.of(), LlamaCppComparison.recipeMismatches(model, recipe), name);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -126,11 +112,6 @@ class LlamaCppKQuantGreedyTest {
         }
         assertTrue(sum / compared <= QUANT_MEAN_TOLERANCE, name + ": mean |logit diff| " + sum / compared);
         assertTrue(equal >= 0.9 * steps, name + ": only " + equal + " of " + steps + " greedy tokens equal");
-    }
-
-    private static void assertType(QuantRecipe recipe, TensorRole role, int layer, int numLayers, WeightMatrix m,
-                                   String name) {
-        assertEquals(recipe.typeFor(role, layer, numLayers, m.cols()), m.type(), name + " " + role + " layer " + layer);
     }
 
     private static Model load(String name) {
