@@ -1,7 +1,6 @@
 package io.prefixflow.operator.config;
 
 import io.prefixflow.connectors.validation.RequestLimits;
-import io.prefixflow.operator.prepare.TemplateLimits;
 import io.prefixflow.runtime.engine.SchedulerConfig;
 import io.prefixflow.runtime.runner.Backend;
 import java.io.Serializable;

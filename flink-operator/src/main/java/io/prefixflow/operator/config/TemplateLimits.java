@@ -1,6 +1,5 @@
-package io.prefixflow.operator.prepare;
+package io.prefixflow.operator.config;
 
-import io.prefixflow.operator.config.InferenceOptions;
 import java.io.Serializable;
 import org.apache.flink.configuration.ReadableConfig;
 

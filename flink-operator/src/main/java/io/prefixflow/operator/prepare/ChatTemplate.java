@@ -11,6 +11,7 @@ import com.hubspot.jinjava.interpret.errorcategory.BasicTemplateErrorCategory;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import io.prefixflow.connectors.avro.ChatMessage;
 import io.prefixflow.operator.config.InferenceOptions;
+import io.prefixflow.operator.config.TemplateLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,11 +41,13 @@ import java.util.stream.Collectors;
  *
  * <p>Hostile input: message contents and roles are data, never template code. Jinjava's nested interpretation
  * (re-rendering a value that contains {@code {{ }}}, on by default) is off, so a message holding
- * {@code {{ ... }}} or {@code {% ... %}} is printed as it is. The template itself comes with a model file and is
- * bounded by {@link TemplateLimits}: its output and every string and list it builds by
- * {@link TemplateLimits#maxOutputBytes()}, a macro that calls itself fails the rendering, and a rendering runs on a helper thread that
- * is interrupted (jinjava checks at every expression) after {@link TemplateLimits#timeoutMs()}. Each of these
- * fails the rendering with a {@link ChatTemplateException} naming the limit.
+ * {@code {{ ... }}} or {@code {% ... %}} is printed as it is, control characters included
+ * ({@link ControlCharMarks}). The template itself comes with a model file and is bounded by
+ * {@link TemplateLimits}: its output and every string and list it builds by
+ * {@link TemplateLimits#maxOutputBytes()}; a macro that calls itself fails the rendering; and a rendering runs on
+ * a helper thread that is interrupted (jinjava checks at every expression) after
+ * {@link TemplateLimits#timeoutMs()}. Each of these fails the rendering with a {@link ChatTemplateException}
+ * naming the limit.
  *
  * <p>Thread-confined: one instance per function instance.
  */
@@ -53,6 +56,7 @@ public final class ChatTemplate {
     private final String bosToken;
     private final String eosToken;
     private final TemplateLimits limits;
+    private final ControlCharMarks controlChars = new ControlCharMarks();
     private final Jinjava jinjava;
     /** Runs renderings, so that one that does not finish can be given up; replaced after a timeout. */
     private ThreadPoolExecutor renderThread;
@@ -111,8 +115,8 @@ public final class ChatTemplate {
         List<Map<String, Object>> turns = new ArrayList<>(messages.size());
         for (ChatMessage message : messages) {
             Map<String, Object> turn = new LinkedHashMap<>();
-            turn.put("role", message.getRole());
-            turn.put("content", message.getContent());
+            turn.put("role", controlChars.escape(message.getRole()));
+            turn.put("content", controlChars.escape(message.getContent()));
             turns.add(turn);
         }
         Map<String, Object> bindings = new HashMap<>();
@@ -131,7 +135,7 @@ public final class ChatTemplate {
                     .map(e -> e.getException() != null ? describe(e.getException()) : e.getMessage())
                     .collect(Collectors.joining("; ")));
         }
-        String output = result.getOutput();
+        String output = controlChars.restore(result.getOutput());
         if (output.getBytes(StandardCharsets.UTF_8).length > limits.maxOutputBytes()) {
             throw new ChatTemplateException("the chat template failed: " + outputTooBig());
         }

@@ -8,6 +8,7 @@ import io.prefixflow.operator.Completions;
 import io.prefixflow.operator.config.InferenceSettings;
 import io.prefixflow.operator.config.ModelSpecs;
 import io.prefixflow.operator.config.RoutingMode;
+import io.prefixflow.operator.config.TemplateLimits;
 import io.prefixflow.operator.routing.RouteRequest;
 import io.prefixflow.operator.routing.Router;
 import io.prefixflow.operator.routing.RoutingDecision;

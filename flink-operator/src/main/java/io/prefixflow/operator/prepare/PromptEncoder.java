@@ -1,6 +1,7 @@
 package io.prefixflow.operator.prepare;
 
 import io.prefixflow.connectors.avro.ChatMessage;
+import io.prefixflow.operator.config.TemplateLimits;
 import io.prefixflow.runtime.model.Model;
 import io.prefixflow.runtime.tokenizer.Tokenizer;
 import java.nio.charset.StandardCharsets;
@@ -61,6 +62,11 @@ public final class PromptEncoder {
             longest = Math.max(longest, bytes == null ? 0 : bytes.length);
         }
         this.maxBytesPerToken = (long) MAX_SHRINK * longest;
+    }
+
+    /** The model's chat template, or null when it has none. */
+    ChatTemplate chatTemplate() {
+        return chatTemplate;
     }
 
     /** The ids of a plain text prompt. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prefixflow.connectors.avro.ChatMessage;
+import io.prefixflow.operator.config.TemplateLimits;
 import io.prefixflow.operator.testing.SharedData;
 import java.nio.file.Files;
 import java.util.List;
