@@ -124,11 +124,15 @@ class HostileTrafficITCase {
         System.out.printf("hostile traffic: %d records in %.1f s, peak heap %d MiB%n", records.size(),
                 (System.nanoTime() - start) / 1e9, peakHeapBytes.get() >> 20);
 
+        // NOTE: sampled use includes garbage not yet collected (the test JVM may grow to 4 GiB): the peak bound
+        // is loose; what stays after a collection shows nothing of the traffic is retained.
+        System.gc();
+        long retainedBytes = memory.getHeapMemoryUsage().getUsed();
+        System.out.printf("hostile traffic: heap after a collection %d MiB%n", retainedBytes >> 20);
+        assertThat(peakHeapBytes.get()).as("peak heap").isLessThan(2048L << 20);
+        assertThat(retainedBytes).as("heap retained after the job").isLessThan(512L << 20);
         checkCompletions();
         checkDeadLetters(undecodableByOrigin);
-        // NOTE: 3 x 10 MB records, each held a few times over by the client, broker and source; unbounded
-        // buffering of 1,000+ records of that kind would pass this by gigabytes.
-        assertThat(peakHeapBytes.get()).as("peak heap").isLessThan(1536L << 20);
     }
 
     private void checkCompletions() throws Exception {
