@@ -2,6 +2,7 @@ package io.prefixflow.connectors.kafka;
 
 import io.prefixflow.connectors.serde.RequestDeserializationSchema;
 import io.prefixflow.connectors.serde.RequestOrDeadLetter;
+import io.prefixflow.connectors.validation.RequestLimits;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,6 +46,7 @@ public final class PromptSourceBuilder {
     private String groupId;
     private OffsetsInitializer startingOffsets;
     private OffsetsInitializer stoppingOffsets;
+    private RequestLimits limits = RequestLimits.DEFAULT;
     private final Properties properties = new Properties();
 
     /** A builder with the defaults above; bootstrap servers and topics must still be set. */
@@ -86,6 +88,12 @@ public final class PromptSourceBuilder {
         return this;
     }
 
+    /** What one request may ask for; a request over a limit becomes a dead letter. Default {@link RequestLimits#DEFAULT}. */
+    public PromptSourceBuilder setRequestLimits(RequestLimits limits) {
+        this.limits = limits;
+        return this;
+    }
+
     /**
      * Any other Kafka consumer or Flink Kafka source property, e.g. {@code isolation.level} or
      * {@code client.id.prefix}. Properties with their own setter are refused in {@link #build()}.
@@ -113,6 +121,9 @@ public final class PromptSourceBuilder {
         if (isBlank(groupId)) {
             problems.add("groupId must not be blank (setGroupId)");
         }
+        if (limits == null) {
+            problems.add("requestLimits must not be null (setRequestLimits)");
+        }
         if (startingOffsets == null) {
             problems.add("startingOffsets must not be null (setStartingOffsets)");
         }
@@ -128,7 +139,7 @@ public final class PromptSourceBuilder {
                 .setTopics(List.copyOf(topics))
                 .setGroupId(groupId)
                 .setStartingOffsets(startingOffsets)
-                .setDeserializer(new RequestDeserializationSchema())
+                .setDeserializer(new RequestDeserializationSchema(limits))
                 .setProperties(properties);
         if (stoppingOffsets != null) {
             builder.setBounded(stoppingOffsets);

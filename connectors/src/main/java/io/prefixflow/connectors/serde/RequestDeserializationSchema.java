@@ -1,5 +1,7 @@
 package io.prefixflow.connectors.serde;
 
+import io.prefixflow.connectors.validation.RequestLimits;
+import java.util.Objects;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -13,17 +15,23 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class RequestDeserializationSchema implements KafkaRecordDeserializationSchema<RequestOrDeadLetter> {
     private static final long serialVersionUID = 1L;
 
+    private final RequestLimits limits;
     private transient RequestDecoder decoder;
+
+    /** Refuses requests over {@code limits} (as dead letters). */
+    public RequestDeserializationSchema(RequestLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
-        decoder = new RequestDecoder();
+        decoder = new RequestDecoder(limits);
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RequestOrDeadLetter> out) {
         if (decoder == null) {
-            decoder = new RequestDecoder();
+            decoder = new RequestDecoder(limits);
         }
         out.collect(decoder.decode(record.topic(), record.partition(), record.offset(), record.timestamp(),
                 record.key(), record.value()));

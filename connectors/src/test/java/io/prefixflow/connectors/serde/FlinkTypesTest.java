@@ -22,7 +22,7 @@ class FlinkTypesTest {
 
     @Test
     void sourceOutputIsAPojoOfAvroRecords() {
-        TypeInformation<RequestOrDeadLetter> type = new RequestDeserializationSchema().getProducedType();
+        TypeInformation<RequestOrDeadLetter> type = new RequestDeserializationSchema(io.prefixflow.connectors.validation.RequestLimits.DEFAULT).getProducedType();
         assertThat(type).isInstanceOf(PojoTypeInfo.class);
         PojoTypeInfo<RequestOrDeadLetter> pojo = (PojoTypeInfo<RequestOrDeadLetter>) type;
         assertThat(pojo.getTypeAt("request")).isInstanceOf(AvroTypeInfo.class);
@@ -35,7 +35,7 @@ class FlinkTypesTest {
         SerializerConfigImpl config = new SerializerConfigImpl();
         config.setGenericTypes(false);
         TypeSerializer<RequestOrDeadLetter> serializer =
-                new RequestDeserializationSchema().getProducedType().createSerializer(config);
+                new RequestDeserializationSchema(io.prefixflow.connectors.validation.RequestLimits.DEFAULT).getProducedType().createSerializer(config);
         DeadLetter dead = DeadLetter.newBuilder().setPayload(ByteBuffer.wrap(new byte[] {1, 2, 3})).setTopic("t")
                 .setPartition(1).setOffset(2).setTimestamp(Instant.ofEpochMilli(3)).setReason("bad").build();
         InferenceRequest request = Requests.chat("r1");

@@ -163,4 +163,20 @@ public final class InferenceOptions {
                     + " still to compute plus tokens still to generate) this often, on the load topic of the Kafka"
                     + " job, and every prepare subtask balances on the reports instead of its own estimate; 0"
                     + " turns reports off. Reports older than 20 intervals are ignored.");
+
+    /** Chat template: time budget of one rendering. */
+    public static final ConfigOption<Duration> CHAT_TEMPLATE_TIMEOUT = ConfigOptions
+            .key("prefixflow.limits.chat-template-timeout")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(2))
+            .withDescription("A chat template that has not rendered a request's messages within this time is"
+                    + " stopped, and the request gets an error completion naming this option.");
+
+    /** Chat template: size of its output. */
+    public static final ConfigOption<MemorySize> MAX_RENDERED_PROMPT_BYTES = ConfigOptions
+            .key("prefixflow.limits.max-rendered-prompt-bytes")
+            .memoryType()
+            .defaultValue(MemorySize.parse("2mb"))
+            .withDescription("Largest prompt a chat template may render (UTF-8 bytes; also bounds each string and"
+                    + " list it builds); beyond it the request gets an error completion naming this option.");
 }

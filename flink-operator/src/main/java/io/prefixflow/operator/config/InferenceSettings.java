@@ -1,5 +1,6 @@
 package io.prefixflow.operator.config;
 
+import io.prefixflow.connectors.validation.RequestLimits;
 import io.prefixflow.runtime.engine.SchedulerConfig;
 import io.prefixflow.runtime.runner.Backend;
 import java.io.Serializable;
@@ -24,11 +25,14 @@ import org.apache.flink.configuration.ReadableConfig;
  * @param routing             the {@code prefixflow.routing.*} options
  * @param remote              the remote backend's settings when {@link RemoteOptions#SERVING_BACKEND} is
  *                            {@link ServingBackend#OPENAI}, else null (the engine serves)
+ * @param limits              the {@code prefixflow.limits.*} options checked when a record is decoded
+ * @param templateLimits      {@link InferenceOptions#CHAT_TEMPLATE_TIMEOUT} and
+ *                            {@link InferenceOptions#MAX_RENDERED_PROMPT_BYTES}
  */
 public record InferenceSettings(String model, String tokenizer, Integer contextLength, Backend backend,
                                 int threads, long kvCacheBytes, int blockSize, int maxBatchedTokens,
                                 int maxRunning, boolean prefixCaching, int maxInFlight, RoutingSettings routing,
-                                RemoteSettings remote)
+                                RemoteSettings remote, RequestLimits limits, TemplateLimits templateLimits)
         implements Serializable {
     public InferenceSettings {
         if (model == null || model.isBlank()) {
@@ -49,6 +53,9 @@ public record InferenceSettings(String model, String tokenizer, Integer contextL
         if (routing == null) {
             throw new IllegalArgumentException("the prefixflow.routing.* settings must be given");
         }
+        if (limits == null || templateLimits == null) {
+            throw new IllegalArgumentException("the prefixflow.limits.* settings must be given");
+        }
     }
 
     /** Reads and checks every option, defaults included. */
@@ -66,7 +73,9 @@ public record InferenceSettings(String model, String tokenizer, Integer contextL
                 config.get(InferenceOptions.PREFIX_CACHING),
                 config.get(InferenceOptions.MAX_IN_FLIGHT),
                 RoutingSettings.from(config),
-                RemoteSettings.from(config));
+                RemoteSettings.from(config),
+                RequestLimits.from(config),
+                TemplateLimits.from(config));
     }
 
     /** Whether an external OpenAI-compatible server serves instead of the in-operator engine. */

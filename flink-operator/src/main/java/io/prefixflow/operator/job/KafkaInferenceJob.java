@@ -52,7 +52,8 @@ public final class KafkaInferenceJob {
         PromptSourceBuilder source = new PromptSourceBuilder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopics(kafka.inputTopic())
-                .setGroupId(kafka.groupId());
+                .setGroupId(kafka.groupId())
+                .setRequestLimits(inference.limits());
         if (kafka.bounded()) {
             source.setBounded(OffsetsInitializer.latest());
         }

@@ -17,19 +17,32 @@ import java.util.stream.Collectors;
  * chat template is tokenized as llama.cpp does with {@code parse_special = true}: their text becomes the
  * control token's id, and only the text between them goes through the tokenizer.
  *
- * <p>Only chat prompts are parsed this way; a plain {@code prompt} is tokenized as text, so user input can
- * never smuggle control tokens in.
+ * <p>Only text the chat template itself writes is parsed this way. A plain {@code prompt} is tokenized as text,
+ * and in chat messages the text of a control token is {@link #escape escaped} before rendering and
+ * {@link #unescape restored} as text after splitting, so user input can never smuggle a control token in.
  */
 public final class ControlTokens {
     /** GGUF {@code tokenizer.ggml.token_type} value of a control token. */
     private static final long GGUF_CONTROL = 3;
     private static final ControlTokens NONE = new ControlTokens(Map.of());
 
+    /** Marks an escaped control token's text: {@code U+E000 nonce ':' index U+E001} (private-use characters). */
+    private static final char MARK_START = '\uE000';
+    private static final char MARK_END = '\uE001';
+
     private final Map<String, Integer> idByText;
     private final Pattern pattern;
+    /** Control token texts by escape index. */
+    private final List<String> texts;
+    /** Decimal digits, so that case filters in a template leave the marks alone. */
+    private final String nonce;
+    private final Pattern mark;
 
     private ControlTokens(Map<String, Integer> idByText) {
         this.idByText = Map.copyOf(idByText);
+        this.texts = List.copyOf(new java.util.TreeSet<>(idByText.keySet()));
+        this.nonce = Long.toString(Math.floorMod(new java.security.SecureRandom().nextLong(), 1_000_000_000_000_000L));
+        this.mark = Pattern.compile(MARK_START + nonce + ":(\\d{1,6})" + MARK_END);
         this.pattern = idByText.isEmpty() ? null : Pattern.compile(idByText.keySet().stream()
                 .sorted(Comparator.comparingInt(String::length).reversed())
                 .map(Pattern::quote)
@@ -64,6 +77,44 @@ public final class ControlTokens {
         } finally {
             gguf.close();
         }
+    }
+
+    /**
+     * {@code userText} with the text of every control token replaced by a mark that no template filter changes
+     * and that {@link #split} does not take for a control token; {@link #unescape} puts the text back.
+     */
+    public String escape(String userText) {
+        if (pattern == null || userText == null) {
+            return userText;
+        }
+        Matcher m = pattern.matcher(userText);
+        if (!m.find()) {
+            return userText;
+        }
+        StringBuilder out = new StringBuilder(userText.length() + 32);
+        int at = 0;
+        do {
+            out.append(userText, at, m.start()).append(MARK_START).append(nonce).append(':')
+                    .append(texts.indexOf(m.group())).append(MARK_END);
+            at = m.end();
+        } while (m.find());
+        return out.append(userText, at, userText.length()).toString();
+    }
+
+    /** {@code text} with every mark {@link #escape} made turned back into the control token's text. */
+    public String unescape(String text) {
+        if (pattern == null || text.indexOf(MARK_START) < 0) {
+            return text;
+        }
+        Matcher m = mark.matcher(text);
+        StringBuilder out = new StringBuilder(text.length());
+        int at = 0;
+        while (m.find()) {
+            int index = Integer.parseInt(m.group(1));
+            out.append(text, at, m.start()).append(index < texts.size() ? texts.get(index) : m.group());
+            at = m.end();
+        }
+        return out.append(text, at, text.length()).toString();
     }
 
     /** The text of control token {@code id}, or null if it is not one. */

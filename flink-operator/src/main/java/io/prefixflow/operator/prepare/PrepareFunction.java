@@ -10,6 +10,7 @@ import io.prefixflow.operator.config.ModelSpecs;
 import io.prefixflow.operator.config.RoutingMode;
 import io.prefixflow.operator.feedback.KafkaLoadChannel;
 import io.prefixflow.operator.feedback.LoadSubscriber;
+import io.prefixflow.operator.config.TemplateLimits;
 import io.prefixflow.operator.routing.RouteRequest;
 import io.prefixflow.operator.routing.Router;
 import io.prefixflow.operator.routing.RoutingDecision;
@@ -40,7 +41,8 @@ import org.apache.flink.util.OutputTag;
  * invalid fields). What can only be judged against the model is answered here, on the side output
  * {@link #ERRORS}, with a {@link Completion} of finish reason {@code ERROR} and a message, keyed by the
  * request id like every other completion: a chat request for a model without a chat template, a template
- * that fails, a prompt as long as the context or longer. NOTE: a completion rather than a dead letter,
+ * that fails or overruns its {@link TemplateLimits}, a prompt as long as the context or longer (one whose size
+ * alone proves it is refused before tokenization). NOTE: a completion rather than a dead letter,
  * because the request itself is well formed and its producer waits for an answer under its id; and the
  * prepare stage no longer has the Kafka record's origin. Any other failure to prepare one request is
  * answered the same way; it never fails the job.
@@ -75,7 +77,7 @@ public final class PrepareFunction extends ProcessFunction<InferenceRequest, Pre
     @Override
     public void open(OpenContext openContext) {
         model = ModelSpecs.load(settings);
-        encoder = new PromptEncoder(model, ControlTokens.of(settings.model()));
+        encoder = new PromptEncoder(model, ControlTokens.of(settings.model()), settings.templateLimits());
         var task = getRuntimeContext().getTaskInfo();
         int parallelism = task.getNumberOfParallelSubtasks();
         int maxParallelism = task.getMaxNumberOfParallelSubtasks();
@@ -105,11 +107,17 @@ public final class PrepareFunction extends ProcessFunction<InferenceRequest, Pre
 
     @Override
     public void processElement(InferenceRequest request, Context ctx, Collector<PreparedRequest> out) {
+        int context = model.config().contextLength();
         int[] tokens;
         try {
             tokens = request.getMessages() != null
-                    ? encoder.encodeChat(request.getMessages())
-                    : encoder.encodePrompt(request.getPrompt());
+                    ? encoder.encodeChat(request.getMessages(), context - 1)
+                    : encoder.encodePrompt(request.getPrompt(), context - 1);
+        } catch (PromptTooLongException e) {
+            ctx.output(ERRORS, Completions.error(request, 0, "the prompt has at least " + e.leastTokens()
+                    + " tokens (counted from its size, before tokenizing), but the model's context holds " + context
+                    + " (prompt plus at least one generated token); shorten the prompt", Completions.NOT_SERVED));
+            return;
         } catch (ChatTemplateException e) {
             ctx.output(ERRORS, Completions.error(request, 0, e.getMessage(), Completions.NOT_SERVED));
             return;
@@ -118,7 +126,6 @@ public final class PrepareFunction extends ProcessFunction<InferenceRequest, Pre
                     Completions.NOT_SERVED));
             return;
         }
-        int context = model.config().contextLength();
         if (tokens.length >= context) {
             ctx.output(ERRORS, Completions.error(request, tokens.length, "the prompt has " + tokens.length
                     + " tokens, but the model's context holds " + context

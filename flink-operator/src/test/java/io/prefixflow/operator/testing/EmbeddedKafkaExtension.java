@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAllCallback {
     private final Map<String, Integer> partitionsByTopic = new LinkedHashMap<>();
+    private final Map<String, String> brokerProperties = new LinkedHashMap<>();
     private EmbeddedKafka kafka;
 
     /** Adds a topic with {@code partitions} partitions, created when the broker starts. */
@@ -21,9 +22,15 @@ public final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAll
         return this;
     }
 
+    /** Overrides a broker setting, e.g. {@code message.max.bytes}. */
+    public EmbeddedKafkaExtension brokerProperty(String key, String value) {
+        brokerProperties.put(key, value);
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        kafka = EmbeddedKafka.start();
+        kafka = EmbeddedKafka.start(brokerProperties);
         for (Map.Entry<String, Integer> topic : partitionsByTopic.entrySet()) {
             kafka.createTopic(topic.getKey(), topic.getValue());
         }

@@ -90,7 +90,14 @@ public final class KafkaJobTesting {
 
     /** Sends raw key/value pairs in order; returns each record's "topic/partition/offset". */
     public static List<String> produceRaw(EmbeddedKafka kafka, String topic, List<byte[][]> keyValues) throws Exception {
+        return produceRaw(kafka, topic, keyValues, Map.of());
+    }
+
+    /** {@link #produceRaw(EmbeddedKafka, String, List)} with producer settings, e.g. {@code max.request.size}. */
+    public static List<String> produceRaw(EmbeddedKafka kafka, String topic, List<byte[][]> keyValues,
+                                          Map<String, String> producerProperties) throws Exception {
         Properties props = kafka.clientProperties();
+        props.putAll(producerProperties);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>();

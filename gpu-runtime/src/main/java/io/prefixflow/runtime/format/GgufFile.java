@@ -32,6 +32,13 @@ import java.util.Map;
 public final class GgufFile {
     private static final int MAGIC = 0x46554747; // "GGUF" little-endian
     private static final int DEFAULT_ALIGNMENT = 32;
+    /** Largest {@code general.alignment} accepted (llama.cpp files use 32). */
+    private static final long MAX_ALIGNMENT = 1 << 20;
+    /** Deepest nesting of arrays in metadata; real files hold flat arrays. */
+    private static final int MAX_ARRAY_DEPTH = 4;
+    /** Fewest bytes a tensor info takes (empty name, one dimension), and a metadata entry (empty key, u8 value). */
+    private static final int MIN_TENSOR_INFO_BYTES = 8 + 4 + 8 + 4 + 8;
+    private static final int MIN_KV_BYTES = 8 + 4 + 1;
 
     /** A tensor's name, shape (innermost dimension first, as GGUF stores it), type and absolute file offset. */
     public record TensorInfo(String name, long[] dims, GgmlType type, long fileOffset, long sizeBytes) {
@@ -84,6 +91,19 @@ public final class GgufFile {
         }
     }
 
+    /**
+     * Parses a whole GGUF file held in memory, for tests and fuzzing: the same checks as {@link #open}, but
+     * {@link #map} is not available (there is no file). {@code label} only names the source in messages.
+     */
+    static GgufFile parse(Path label, ByteBuffer bytes) {
+        ByteBuffer in = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            return parse(label, null, in.remaining(), in);
+        } catch (BufferUnderflowException e) {
+            throw new ModelFormatException(label, "truncated GGUF header", e);
+        }
+    }
+
     private static GgufFile parse(Path path, FileChannel channel, long fileSize, ByteBuffer in) {
         if (fileSize < 4 || in.getInt() != MAGIC) {
             throw new ModelFormatException(path, "not a GGUF file (wrong magic)");
@@ -94,7 +114,9 @@ public final class GgufFile {
         }
         long tensorCount = in.getLong();
         long kvCount = in.getLong();
-        if (tensorCount < 0 || tensorCount > 1_000_000 || kvCount < 0 || kvCount > 1_000_000) {
+        // NOTE: counts the remaining bytes cannot hold are refused before anything is allocated for them.
+        if (tensorCount < 0 || tensorCount > 1_000_000 || kvCount < 0 || kvCount > 1_000_000
+                || tensorCount * MIN_TENSOR_INFO_BYTES + kvCount * MIN_KV_BYTES > in.remaining()) {
             throw new ModelFormatException(path, "implausible counts: " + tensorCount + " tensors, " + kvCount
                     + " metadata entries");
         }
@@ -102,13 +124,14 @@ public final class GgufFile {
         for (long i = 0; i < kvCount; i++) {
             String key = readString(path, in);
             int valueType = in.getInt();
-            metadata.put(key, readValue(path, in, valueType, key));
+            metadata.put(key, readValue(path, in, valueType, key, 0));
         }
         int alignment = DEFAULT_ALIGNMENT;
         Object align = metadata.get("general.alignment");
         if (align instanceof Long a) {
-            if (a <= 0 || (a & (a - 1)) != 0) {
-                throw new ModelFormatException(path, "general.alignment " + a + " is not a power of two");
+            if (a <= 0 || (a & (a - 1)) != 0 || a > MAX_ALIGNMENT) {
+                throw new ModelFormatException(path, "general.alignment " + a + " is not a power of two up to "
+                        + MAX_ALIGNMENT);
             }
             alignment = (int) (long) a;
         }
@@ -150,11 +173,13 @@ public final class GgufFile {
                 throw new ModelFormatException(path, "tensor '" + r.name + "' with dims " + Arrays.toString(r.dims)
                         + " is not a valid " + type + " tensor: " + e.getMessage(), e);
             }
-            long offset = dataStart + r.offset;
-            if (r.offset < 0 || offset + size > fileSize) {
-                throw new ModelFormatException(path, "truncated: tensor '" + r.name + "' needs bytes up to "
-                        + (offset + size) + " but the file has " + fileSize);
+            // NOTE: compared by subtraction, so that an offset or size near 2^63 cannot overflow past the check.
+            if (r.offset < 0 || r.offset > fileSize - dataStart || size > fileSize - dataStart - r.offset) {
+                throw new ModelFormatException(path, "truncated: tensor '" + r.name + "' at data offset " + r.offset
+                        + " with " + size + " bytes does not fit the " + fileSize + "-byte file (data starts at "
+                        + dataStart + ")");
             }
+            long offset = dataStart + r.offset;
             tensors.put(r.name, new TensorInfo(r.name, r.dims, type, offset, size));
         }
         return new GgufFile(path, version, metadata, tensors, channel);
@@ -175,7 +200,7 @@ public final class GgufFile {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    private static Object readValue(Path path, ByteBuffer in, int type, String key) {
+    private static Object readValue(Path path, ByteBuffer in, int type, String key, int depth) {
         return switch (type) {
             case 0 -> (long) Byte.toUnsignedInt(in.get());
             case 1 -> (long) in.get();
@@ -186,14 +211,18 @@ public final class GgufFile {
             case 6 -> (double) in.getFloat();
             case 7 -> in.get() != 0;
             case 8 -> readString(path, in);
-            case 9 -> readArray(path, in, key);
+            case 9 -> readArray(path, in, key, depth + 1);
             case 10, 11 -> in.getLong();
             case 12 -> in.getDouble();
             default -> throw new ModelFormatException(path, "metadata '" + key + "' has unknown value type " + type);
         };
     }
 
-    private static Object readArray(Path path, ByteBuffer in, String key) {
+    private static Object readArray(Path path, ByteBuffer in, String key, int depth) {
+        if (depth > MAX_ARRAY_DEPTH) {
+            throw new ModelFormatException(path, "metadata '" + key + "' nests arrays deeper than "
+                    + MAX_ARRAY_DEPTH);
+        }
         int elementType = in.getInt();
         long count = in.getLong();
         if (count < 0 || count > in.remaining()) {
@@ -204,14 +233,14 @@ public final class GgufFile {
             case 0, 1, 2, 3, 4, 5, 10, 11 -> {
                 long[] values = new long[n];
                 for (int i = 0; i < n; i++) {
-                    values[i] = (Long) readValue(path, in, elementType, key);
+                    values[i] = (Long) readValue(path, in, elementType, key, depth);
                 }
                 return values;
             }
             case 6, 12 -> {
                 double[] values = new double[n];
                 for (int i = 0; i < n; i++) {
-                    values[i] = (Double) readValue(path, in, elementType, key);
+                    values[i] = (Double) readValue(path, in, elementType, key, depth);
                 }
                 return values;
             }
@@ -232,7 +261,7 @@ public final class GgufFile {
             default -> {
                 Object[] values = new Object[n];
                 for (int i = 0; i < n; i++) {
-                    values[i] = readValue(path, in, elementType, key);
+                    values[i] = readValue(path, in, elementType, key, depth);
                 }
                 return values;
             }
@@ -323,6 +352,9 @@ public final class GgufFile {
     }
 
     private static void closeQuietly(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
         try {
             channel.close();
         } catch (IOException ignored) {

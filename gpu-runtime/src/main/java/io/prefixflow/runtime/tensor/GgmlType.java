@@ -68,13 +68,17 @@ public enum GgmlType {
         return blockBytes;
     }
 
-    /** Bytes taken by {@code numElements} values; {@code numElements} must be a multiple of the block size. */
+    /**
+     * Bytes taken by {@code numElements} values; {@code numElements} must be a multiple of the block size.
+     *
+     * @throws ArithmeticException when the size does not fit a long (a corrupt tensor shape)
+     */
     public long bytesFor(long numElements) {
         if (numElements % blockSize != 0) {
             throw new IllegalArgumentException(
                     name() + " needs a multiple of " + blockSize + " elements, got " + numElements);
         }
-        return numElements / blockSize * blockBytes;
+        return Math.multiplyExact(numElements / blockSize, (long) blockBytes);
     }
 
     /** The type with GGUF id {@code id}, or null when PrefixFlow does not support it. */

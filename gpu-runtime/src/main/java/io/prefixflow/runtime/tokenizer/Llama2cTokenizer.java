@@ -80,13 +80,23 @@ public final class Llama2cTokenizer implements Tokenizer {
         } catch (IOException e) {
             throw new ModelFormatException(file, "cannot read tokenizer: " + e.getMessage(), e);
         }
+        return parse(file, bytes, expectedVocabSize);
+    }
+
+    /**
+     * Parses the bytes of a tokenizer file ({@code expectedVocabSize} entries, or as many as there are when it
+     * is not positive); {@code file} only names the source in messages. Every problem is a
+     * {@link ModelFormatException}.
+     */
+    static Llama2cTokenizer parse(Path file, byte[] bytes, int expectedVocabSize) {
         ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (in.remaining() < 4) {
             throw new ModelFormatException(file, "truncated tokenizer: " + bytes.length
                     + " bytes, no max_token_length header");
         }
         long maxTokenLength = Integer.toUnsignedLong(in.getInt());
-        int capacity = expectedVocabSize > 0 ? expectedVocabSize : 1024;
+        // NOTE: every entry takes at least 9 bytes, so a vocabulary size the bytes cannot hold is not allocated.
+        int capacity = Math.max(1, Math.min(expectedVocabSize > 0 ? expectedVocabSize : 1024, bytes.length / 9 + 1));
         String[] pieces = new String[capacity];
         float[] scores = new float[capacity];
         int count = 0;
