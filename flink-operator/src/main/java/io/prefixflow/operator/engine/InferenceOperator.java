@@ -130,9 +130,8 @@ public final class InferenceOperator extends AbstractStreamOperator<Completion>
         routedRequests = getMetricGroup().addGroup("prefixflow").counter("routedRequests");
         routedPromptTokens = getMetricGroup().addGroup("prefixflow").counter("routedPromptTokens");
         if (loadChannel != null) {
-            Engine reporting = engine;
             loadPublisher = loadChannel.startPublisher(getRuntimeContext().getJobInfo().getJobId().toString(),
-                    subtask, () -> reporting.metrics().outstandingTokens());
+                    subtask, engine::outstandingTokens);
         }
         for (InFlightRequest request : restored) {
             start(new LiveRequest(request, nextEngineId(request.getPrepared())));

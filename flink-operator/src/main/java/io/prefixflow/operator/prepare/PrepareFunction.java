@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -93,7 +94,7 @@ public final class PrepareFunction extends ProcessFunction<InferenceRequest, Pre
         if (loadChannel != null) {
             loadReports = loadChannel.startSubscriber(getRuntimeContext().getJobInfo().getJobId().toString(),
                     parallelism);
-            group.gauge("loadReports", (org.apache.flink.metrics.Gauge<Long>) loadReports::numReports);
+            group.gauge("loadReports", (Gauge<Long>) loadReports::numReports);
         }
     }
 

@@ -222,6 +222,14 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * Prompt tokens still to compute plus tokens still to generate, as of the last step; callable from any thread
+     * and cheaper than {@link #metrics()}, which also copies the latency histograms.
+     */
+    public long outstandingTokens() {
+        return lastStats.outstandingTokens();
+    }
+
     /** The metrics as of the last step; callable from any thread. */
     public EngineMetrics metrics() {
         SchedulerStats stats = lastStats;

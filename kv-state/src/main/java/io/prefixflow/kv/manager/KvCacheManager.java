@@ -82,8 +82,7 @@ public final class KvCacheManager {
             throw new IllegalArgumentException("request " + requestId + " has an empty prompt");
         }
         List<BlockHash> hashes = BlockHasher.hashFullBlocks(promptTokenIds, blockSize, namespace);
-        int maxCachedBlocks = (promptTokenIds.length - 1) / blockSize;
-        int numMatchedBlocks = pool.numCachedPrefixBlocks(hashes, maxCachedBlocks);
+        int numMatchedBlocks = numCachedPrefixBlocks(hashes, promptTokenIds.length);
         int numRevivedBlocks = 0;
         for (int i = 0; i < numMatchedBlocks; i++) {
             if (pool.refCount(pool.lookup(hashes.get(i))) == 0) {
@@ -124,9 +123,13 @@ public final class KvCacheManager {
         if (promptTokenIds.length == 0) {
             return 0;
         }
-        int maxCachedBlocks = (promptTokenIds.length - 1) / blockSize;
         List<BlockHash> hashes = BlockHasher.hashFullBlocks(promptTokenIds, blockSize, namespace);
-        return pool.numCachedPrefixBlocks(hashes, maxCachedBlocks) * blockSize;
+        return numCachedPrefixBlocks(hashes, promptTokenIds.length) * blockSize;
+    }
+
+    /** Leading blocks of a prompt the cache holds, at most all but its last token's (see the class note). */
+    private int numCachedPrefixBlocks(List<BlockHash> hashes, int promptLength) {
+        return pool.numCachedPrefixBlocks(hashes, (promptLength - 1) / blockSize);
     }
 
     /**
