@@ -17,7 +17,8 @@ import java.util.Objects;
  *   unknown     = the rest of the chain; when it is a new conversation (a cache_key never seen) the candidates
  *                 narrow to the first in rendezvous order of the key, when it is a new document (at least
  *                 {@value #PIN_BLOCKS} blocks) to the first {@value #PIN_CHOICES} in rendezvous order of its first
- *                 block: every router places it on the same subtask or two
+ *                 block ({@value #PIN_CHOICES_WITH_REPORTS} with fresh load reports): every router places it on
+ *                 the same subtask or two
  *                 (a known prefix keeps at least {@value #MIN_CHOICES} candidates: the power of two choices)
  *   eligible    = candidates whose outstanding work ({@link LoadEstimate}) is within absThreshold / numRouters
  *                 of the least loaded candidate's
@@ -55,11 +56,19 @@ public final class CacheAwareRouter implements Router {
     /** Blocks of unknown prompt from which the unknown part is a document to pin, not a private suffix. */
     static final int PIN_BLOCKS = 8;
     /**
-     * Subtasks an unknown document is pinned to, the less loaded taking it: two, not one, because every router's
-     * first sight of a popular document is unknown to it, and with one choice those first sights all land on the
-     * same subtask (measured: max/mean 1.8 at 32 subtasks); a cache_key's conversation keeps one.
+     * Subtasks an unknown document is pinned to on the router's own estimate, the less loaded taking it: two, not
+     * one, because every router's first sight of a popular document is unknown to it, and with one choice those
+     * first sights all land on the same subtask (measured: max/mean 1.8 at 32 subtasks); a cache_key's
+     * conversation keeps one.
      */
     static final int PIN_CHOICES = 2;
+    /**
+     * Subtasks an unknown document is pinned to while load reports are fresh: one, because the reports' spill
+     * already moves the work of a home that gets too much, and a second home makes every popular document two
+     * copies (measured with {@code bench-routing}, 300 requests per subtask: zipf-documents 0.64 to 0.71 of the
+     * ideal at 32 subtasks, mix 0.86 to 0.91 at 128).
+     */
+    static final int PIN_CHOICES_WITH_REPORTS = 1;
     /** Candidates a known prefix keeps at least: two choices, so that a few prefixes on few subtasks balance. */
     static final int MIN_CHOICES = 2;
 
@@ -168,7 +177,8 @@ public final class CacheAwareRouter implements Router {
         int unknownBlocks = hashes.size() - known;
         boolean newKey = known == 0 && chain.rootEntries() == 1;
         if (unknownBlocks > 0 && numCandidates > 1 && (newKey || unknownBlocks >= PIN_BLOCKS)) {
-            numCandidates = narrow(numCandidates, newKey ? 1 : Math.min(PIN_CHOICES, numCandidates),
+            int pinChoices = reportsFresh ? PIN_CHOICES_WITH_REPORTS : PIN_CHOICES;
+            numCandidates = narrow(numCandidates, newKey ? 1 : Math.min(pinChoices, numCandidates),
                     hashes.get(known));
         }
         if (reportsFresh && unknownBlocks < PIN_BLOCKS) {

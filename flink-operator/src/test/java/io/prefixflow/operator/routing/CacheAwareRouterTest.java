@@ -200,6 +200,47 @@ class CacheAwareRouterTest {
     }
 
     @Test
+    void withReportsIndependentRoutersGiveANewDocumentOneHome() {
+        int p = 8;
+        CacheAwareConfig config = new CacheAwareConfig(100_000, 256, 1.25, 10_000, 60_000, 100);
+        CacheAwareRouter a = new CacheAwareRouter(config, p, 2, 0, BLOCK);
+        CacheAwareRouter b = new CacheAwareRouter(config, p, 2, 1, BLOCK);
+        for (int i = 0; i < 4; i++) {
+            a.route(behindSystemPrompt(7, i, 16), i);
+            b.route(behindSystemPrompt(7, 100 + i, 16), i);
+        }
+        Set<Integer> homes = new HashSet<>();
+        for (int doc = 0; doc < 32; doc++) {
+            long now = 10 + doc;
+            for (int s = 0; s < p; s++) {
+                a.reportLoad(s, 1_000, now);
+                b.reportLoad(s, 1_000, now);
+            }
+            // equal loads everywhere: with two choices each router would break the tie its own way
+            RoutingDecision da = a.route(document(7, doc, 0), now);
+            RoutingDecision db = b.route(document(7, doc, 1), now);
+            assertThat(db.subtask()).as("document %d", doc).isEqualTo(da.subtask());
+            homes.add(da.subtask());
+        }
+        assertThat(homes.size()).as("32 new documents over 8 subtasks").isGreaterThanOrEqualTo(6);
+    }
+
+    /** The system prompt, a 512-token document, a 32-token question. */
+    private static RouteRequest document(int system, int doc, int question) {
+        int[] tokens = new int[256 + 512 + 32];
+        for (int t = 0; t < 256; t++) {
+            tokens[t] = system * 10_000 + t;
+        }
+        for (int t = 256; t < 768; t++) {
+            tokens[t] = 2_000_000 + doc * 1_000 + t;
+        }
+        for (int t = 768; t < tokens.length; t++) {
+            tokens[t] = 3_000_000 + question * 64 + t;
+        }
+        return new RouteRequest(null, tokens, 16, NS);
+    }
+
+    @Test
     void staleReportsAreIgnored() {
         int p = 4;
         CacheAwareConfig config = new CacheAwareConfig(100_000, 256, 1.25, 10_000, 60_000, 100);
