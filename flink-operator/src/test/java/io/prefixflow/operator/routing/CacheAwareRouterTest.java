@@ -225,6 +225,51 @@ class CacheAwareRouterTest {
         assertThat(homes.size()).as("32 new documents over 8 subtasks").isGreaterThanOrEqualTo(6);
     }
 
+    @Test
+    void withReportsAForgottenDocumentStaysInItsReplicaSetNotWithTheSystemPromptsHolders() {
+        int p = 8;
+        CacheAwareConfig config = new CacheAwareConfig(100_000, 256, 1.25, 10_000, 60_000, 100);
+        CacheAwareRouter router = new CacheAwareRouter(config, p, 1, 0, BLOCK);
+        router.route(document(7, 999, 0), 0);
+        // 70 s later the document's holder is forgotten; other documents put the system prompt on many subtasks
+        long later = 70_000;
+        for (int s = 0; s < p; s++) {
+            router.reportLoad(s, 1_000, later);
+        }
+        Set<Integer> systemPromptHolders = new HashSet<>();
+        for (int doc = 0; doc < 16; doc++) {
+            systemPromptHolders.add(router.route(document(7, doc, 0), later).subtask());
+        }
+        assertThat(systemPromptHolders.size()).isGreaterThan(2);
+        router.route(document(7, 999, 1), later + 1);
+        // the document's own replica set (two choices), not every subtask that holds the system prompt in front
+        assertThat(router.lastCandidates()).hasSizeLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void withReportsADocumentSpillsToOnePlaceWhetherTheRouterKnowsItOrNot() {
+        int p = 8;
+        CacheAwareConfig config = new CacheAwareConfig(100_000, 256, 1.25, 10_000, 60_000, 100);
+        for (int doc = 0; doc < 8; doc++) {
+            CacheAwareRouter knows = new CacheAwareRouter(config, p, 2, 0, BLOCK);
+            CacheAwareRouter doesNot = new CacheAwareRouter(config, p, 2, 0, BLOCK);
+            for (int i = 0; i < 4; i++) {
+                doesNot.route(behindSystemPrompt(7, i, 16), 0);
+                knows.route(behindSystemPrompt(7, i, 16), 0);
+            }
+            int home = knows.route(document(7, doc, 0), 1).subtask();
+            for (int s = 0; s < p; s++) {
+                knows.reportLoad(s, s == home ? 20_000 : 1_000, 10);
+                doesNot.reportLoad(s, s == home ? 20_000 : 1_000, 10);
+            }
+            RoutingDecision a = knows.route(document(7, doc, 1), 20);
+            RoutingDecision b = doesNot.route(document(7, doc, 2), 20);
+            assertThat(a.subtask()).as("document %d spilled off its overloaded home", doc).isNotEqualTo(home);
+            assertThat(b.subtask()).as("document %d: the same place from a router new to it", doc)
+                    .isEqualTo(a.subtask());
+        }
+    }
+
     /** The system prompt, a 512-token document, a 32-token question. */
     private static RouteRequest document(int system, int doc, int question) {
         int[] tokens = new int[256 + 512 + 32];
