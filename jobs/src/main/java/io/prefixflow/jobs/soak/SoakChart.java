@@ -42,6 +42,8 @@ final class SoakChart {
         XYChart chart = new XYChartBuilder().width(700).height(400).title(title).xAxisTitle(xTitle).build();
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        chart.getStyler().setXAxisDecimalPattern("0.#");
+        chart.getStyler().setYAxisDecimalPattern("#,##0.###");
         if (rows.isEmpty()) {
             return chart;
         }
