@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "prefixflow", mixinStandardHelpOptions = true, version = "prefixflow 0.1.0",
         description = "LLM inference inside Apache Flink: prefix-routed, paged-KV, continuously batched.",
-        subcommands = {QuickstartCommand.class, RunCommand.class, ClusterCommand.class, ChaosCommand.class, ProduceCommand.class, ConsumeCommand.class,
+        subcommands = {QuickstartCommand.class, RunCommand.class, ClusterCommand.class, ChaosCommand.class, SoakCommand.class, ProduceCommand.class, ConsumeCommand.class,
             GenerateCommand.class, SqlCommand.class, BenchEngineCommand.class, BenchPrefixCommand.class,
             BenchCommand.class, BenchRoutingCommand.class,
             CommandLine.HelpCommand.class})
