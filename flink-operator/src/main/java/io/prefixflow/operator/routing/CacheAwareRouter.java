@@ -63,7 +63,9 @@ public final class CacheAwareRouter implements Router {
      */
     static final int PIN_CHOICES = 2;
     /**
-     * Subtasks an unknown document is pinned to while load reports are fresh: one, because the reports' spill
+     * Subtasks an unknown document behind a known prefix is pinned to while load reports are fresh (a router that
+     * knows nothing of a prompt yet cannot tell a shared system prompt from a document, and keeps two): one,
+     * because the reports' spill
      * already moves the work of a home that gets too much, and a second home makes every popular document two
      * copies (measured with {@code bench-routing}, 300 requests per subtask: zipf-documents 0.64 to 0.71 of the
      * ideal at 32 subtasks, mix 0.86 to 0.91 at 128).
@@ -180,7 +182,7 @@ public final class CacheAwareRouter implements Router {
         int unknownBlocks = hashes.size() - known;
         boolean newKey = known == 0 && chain.rootEntries() == 1;
         if (unknownBlocks > 0 && numCandidates > 1 && (newKey || unknownBlocks >= PIN_BLOCKS)) {
-            int pinChoices = reportsFresh ? PIN_CHOICES_WITH_REPORTS : PIN_CHOICES;
+            int pinChoices = reportsFresh && known > 0 ? PIN_CHOICES_WITH_REPORTS : PIN_CHOICES;
             numCandidates = narrow(numCandidates, newKey ? 1 : Math.min(pinChoices, numCandidates),
                     hashes.get(known));
             narrowedAt = known;
