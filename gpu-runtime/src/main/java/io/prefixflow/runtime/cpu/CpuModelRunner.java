@@ -7,6 +7,7 @@ import io.prefixflow.runtime.model.ModelWeights;
 import io.prefixflow.runtime.runner.ForwardBatch;
 import io.prefixflow.runtime.runner.ModelRunner;
 import io.prefixflow.runtime.runner.SequenceChunk;
+import io.prefixflow.runtime.tensor.ActivationRounding;
 import io.prefixflow.runtime.tensor.WeightMatrix;
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +33,7 @@ public final class CpuModelRunner implements ModelRunner {
     private final RopeTable rope;
     private final WorkerPool pool;
     private final float attentionScale;
+    private final ActivationRounding rounding;
 
     private ActivationBuffers buffers;
 
@@ -43,6 +45,15 @@ public final class CpuModelRunner implements ModelRunner {
      * @param numThreads   threads for the matrix products and attention, the caller included
      */
     public CpuModelRunner(ModelConfig config, ModelWeights weights, int blockSize, int numBlocks, int numThreads) {
+        this(config, weights, blockSize, numBlocks, numThreads, ActivationRounding.NONE);
+    }
+
+    /**
+     * @param rounding how activations are rounded before each matrix product ({@link ActivationRounding#GGML}:
+     *                 as llama.cpp's CPU backend does)
+     */
+    public CpuModelRunner(ModelConfig config, ModelWeights weights, int blockSize, int numBlocks, int numThreads,
+                          ActivationRounding rounding) {
         if (blockSize <= 0 || numBlocks <= 0) {
             throw new IllegalArgumentException("blockSize and numBlocks must be positive, got " + blockSize + ", "
                     + numBlocks);
@@ -53,6 +64,7 @@ public final class CpuModelRunner implements ModelRunner {
         this.rope = new RopeTable(config, config.contextLength(), weights.ropeFreqFactors());
         this.pool = new WorkerPool(numThreads);
         this.attentionScale = (float) (1.0 / Math.sqrt(config.headSize()));
+        this.rounding = java.util.Objects.requireNonNull(rounding, "rounding");
     }
 
     /** Blocks that fit in {@code kvCacheBytes} for this model and block size. */
@@ -230,10 +242,16 @@ public final class CpuModelRunner implements ModelRunner {
 
     /** {@code y[t][0..rows) = W · x[t]} for every token, rows split over the threads. */
     private void matmul(WeightMatrix w, float[] x, int xStride, int numTokens, float[] y, int yStride) {
+        float[] input = x;
+        if (rounding.applies(w.type())) {
+            ActivationRounding.roundRows(w.type(), x, xStride, numTokens, w.cols(), buffers.rounded);
+            input = buffers.rounded;
+        }
+        float[] in = input;
         int rows = w.rows();
         long work = (long) rows * w.cols() * numTokens;
         int chunk = Math.max(ROW_ALIGN, (rows / (pool.numThreads() * 8)) / ROW_ALIGN * ROW_ALIGN);
-        parallel(rows, chunk, work, (start, end, worker) -> w.matmul(x, xStride, numTokens, y, yStride, start, end));
+        parallel(rows, chunk, work, (start, end, worker) -> w.matmul(in, xStride, numTokens, y, yStride, start, end));
     }
 
     private void parallel(int numItems, int chunk, long work, WorkerPool.RangeBody body) {
@@ -277,6 +295,7 @@ public final class CpuModelRunner implements ModelRunner {
         final float[] last; // (seqs, dim) normed last positions
         final float[] logits; // (seqs, vocab)
         final float[][] scores; // (threads, contextLength)
+        final float[] rounded; // (tokens, max(dim, hiddenDim)) a product's rounded input, ActivationRounding.GGML
 
         ActivationBuffers(int capacityTokens, int capacitySeqs, ModelConfig c, int numThreads) {
             this.capacityTokens = capacityTokens;
@@ -299,6 +318,7 @@ public final class CpuModelRunner implements ModelRunner {
             last = new float[capacitySeqs * dim];
             logits = new float[capacitySeqs * vocab];
             scores = new float[numThreads][c.contextLength()];
+            rounded = new float[Math.max(capacityTokens, capacitySeqs) * Math.max(dim, hidden)];
         }
     }
 }

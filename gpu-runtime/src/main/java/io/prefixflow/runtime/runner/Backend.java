@@ -1,6 +1,7 @@
 package io.prefixflow.runtime.runner;
 
 import io.prefixflow.runtime.cpu.CpuModelRunner;
+import io.prefixflow.runtime.tensor.ActivationRounding;
 import io.prefixflow.runtime.cuda.CudaModelRunner;
 import io.prefixflow.runtime.cuda.WeightPrecision;
 import io.prefixflow.runtime.model.ModelConfig;
@@ -49,8 +50,25 @@ public enum Backend {
      */
     public ModelRunner open(ModelConfig config, ModelWeights weights, int blockSize, int numBlocks, int numThreads,
                             int deviceOrdinal) {
+        return open(config, weights, blockSize, numBlocks, numThreads, deviceOrdinal, ActivationRounding.NONE);
+    }
+
+    /**
+     * Opens a runner of this backend.
+     *
+     * @param numThreads    CPU threads (cpu only)
+     * @param deviceOrdinal GPU ordinal (cuda only)
+     * @param rounding      how activations are rounded before matrix products (cpu only; cuda takes NONE)
+     * @throws IllegalStateException when the backend cannot run here, with the reason
+     */
+    public ModelRunner open(ModelConfig config, ModelWeights weights, int blockSize, int numBlocks, int numThreads,
+                            int deviceOrdinal, ActivationRounding rounding) {
+        if (this == CUDA && rounding != ActivationRounding.NONE) {
+            throw new IllegalArgumentException("activation rounding " + rounding.cliName()
+                    + " is a CPU option; the cuda backend multiplies BF16 weights by float activations");
+        }
         return switch (this) {
-            case CPU -> new CpuModelRunner(config, weights, blockSize, numBlocks, numThreads);
+            case CPU -> new CpuModelRunner(config, weights, blockSize, numBlocks, numThreads, rounding);
             case CUDA -> new CudaModelRunner(config, weights, blockSize, numBlocks, deviceOrdinal,
                     WeightPrecision.BF16);
         };

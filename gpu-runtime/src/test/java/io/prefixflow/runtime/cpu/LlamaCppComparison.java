@@ -12,6 +12,7 @@ import io.prefixflow.runtime.model.TensorRole;
 import io.prefixflow.runtime.model.TokenizerFactory;
 import io.prefixflow.runtime.runner.ForwardBatch;
 import io.prefixflow.runtime.runner.SequenceChunk;
+import io.prefixflow.runtime.tensor.ActivationRounding;
 import io.prefixflow.runtime.tensor.WeightMatrix;
 import io.prefixflow.runtime.testing.LlamaCppGreedy;
 import java.io.IOException;
@@ -81,6 +82,12 @@ public final class LlamaCppComparison {
 
     /** Runs every prompt of {@code reference} through {@code model} on a CPU runner with {@code threads} workers. */
     public static List<CaseResult> compare(Model model, LlamaCppGreedy reference, int threads) {
+        return compare(model, reference, threads, ActivationRounding.NONE);
+    }
+
+    /** As {@link #compare(Model, LlamaCppGreedy, int)}, with the runner rounding activations by {@code rounding}. */
+    public static List<CaseResult> compare(Model model, LlamaCppGreedy reference, int threads,
+                                           ActivationRounding rounding) {
         int longest = 0;
         for (LlamaCppGreedy.Case c : reference.reference()) {
             longest = Math.max(longest, c.promptIds().length + c.tokens().length);
@@ -92,7 +99,7 @@ public final class LlamaCppComparison {
         }
         List<CaseResult> results = new ArrayList<>();
         try (CpuModelRunner runner = new CpuModelRunner(model.config(), model.weights(), BLOCK_SIZE, numBlocks,
-                threads)) {
+                threads, rounding)) {
             List<LlamaCppGreedy.Case> cases = reference.reference();
             for (int index = 0; index < cases.size(); index++) {
                 results.add(compareCase(runner, table, cases.get(index), reference.agreeingPrefix(index)));

@@ -6,6 +6,7 @@ import io.prefixflow.runtime.model.ModelLoader;
 import io.prefixflow.runtime.model.QuantRecipe;
 import io.prefixflow.runtime.runner.Backend;
 import io.prefixflow.runtime.runner.ModelRunner;
+import io.prefixflow.runtime.tensor.ActivationRounding;
 import io.prefixflow.runtime.tokenizer.DefaultTokenizerFactory;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -44,9 +45,16 @@ final class ModelOptions {
     @Option(names = "--device", paramLabel = "N", description = "GPU ordinal for --backend cuda (default 0).")
     int device = 0;
 
+    @Option(names = "--activations", paramLabel = "none|ggml",
+            description = "Activation rounding before each matrix product (cpu): none (default, float activations)"
+                    + " or ggml (8 bits per block for quantized weights, F16/BF16 for F16/BF16 ones, as llama.cpp's"
+                    + " CPU backend does, so greedy tokens follow llama.cpp's on the same file).")
+    String activations = "none";
+
     /** Opens the runner of the chosen backend for {@code model} with {@code numBlocks} KV blocks. */
     ModelRunner openRunner(Model model, int numBlocks) {
-        return backend().open(model.config(), model.weights(), blockSize, numBlocks, threads, device);
+        return backend().open(model.config(), model.weights(), blockSize, numBlocks, threads, device,
+                ActivationRounding.parse(activations));
     }
 
     /** The backend {@code --backend} names. */
