@@ -5,7 +5,8 @@
 #    -> $LLAMACPP_WORK/results/NAME.llamacpp.json
 # 2. io.prefixflow.runtime.cpu.LlamaCppComparison (gpu-runtime test classes): PrefixFlow teacher-forced along
 #    llama.cpp's 1-thread tokens -> $LLAMACPP_WORK/results/NAME.prefixflow.json (its "total" is printed)
-# Env: LLAMACPP_WORK (default /work/llamacpp-work), PREFIXFLOW_THREADS (default 2), PREFIXFLOW_CP (a ready
+# Env: LLAMACPP_WORK (default /work/llamacpp-work), PREFIXFLOW_THREADS (default 2), PREFIXFLOW_ACTIVATIONS (none, the
+# default, or ggml: round activations as llama.cpp does), PREFIXFLOW_CP (a ready
 # classpath; default: compile gpu-runtime's tests offline and ask Maven for the dependencies).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -37,8 +38,9 @@ if [ -z "$CP" ]; then
   CP="$REPO/gpu-runtime/target/classes:$REPO/gpu-runtime/target/test-classes:$(cat "$DEPS")"
   rm -f "$DEPS"
 fi
-PF_JSON="$WORK/results/$NAME.prefixflow.json"
+ACTIVATIONS="${PREFIXFLOW_ACTIVATIONS:-none}"
+PF_JSON="$WORK/results/$NAME.prefixflow$([ "$ACTIVATIONS" = none ] || echo "-$ACTIVATIONS").json"
 nice -n 19 java --add-modules jdk.incubator.vector -cp "$CP" io.prefixflow.runtime.cpu.LlamaCppComparison \
-    "$MODEL" "$LLAMA_JSON" "${PREFIXFLOW_THREADS:-2}" > "$PF_JSON"
+    "$MODEL" "$LLAMA_JSON" "${PREFIXFLOW_THREADS:-2}" "$ACTIVATIONS" > "$PF_JSON"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps(d["total"]))' "$PF_JSON"
 echo "[compare.sh] saved $LLAMA_JSON and $PF_JSON" >&2

@@ -238,14 +238,15 @@ public final class LlamaCppComparison {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
-            System.err.println("usage: LlamaCppComparison MODEL.gguf LLAMACPP.json [threads]");
+            System.err.println("usage: LlamaCppComparison MODEL.gguf LLAMACPP.json [threads [none|ggml]]");
             System.exit(2);
         }
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         LlamaCppGreedy reference = LlamaCppGreedy.read(Path.of(args[1]));
         Model model = ModelLoader.load(args[0], null, null, TokenizerFactory.none());
         long start = System.nanoTime();
-        List<CaseResult> results = compare(model, reference, threads);
+        ActivationRounding rounding = args.length > 3 ? ActivationRounding.parse(args[3]) : ActivationRounding.NONE;
+        List<CaseResult> results = compare(model, reference, threads, rounding);
         int steps = 0;
         int agreeing = 0;
         int equalInAgreeing = 0;
