@@ -69,7 +69,9 @@ class RecoveryITCase {
             r.setStream(i % 3 == 0);
             requests.add(r);
         }
-        KafkaJobTesting.produce(KAFKA.kafka(), "prompts", requests);
+        // half before the job starts, half once a checkpoint has completed: completions then certainly arrive
+        // after a checkpoint, so the induced failure happens however fast this machine serves the first half
+        KafkaJobTesting.produce(KAFKA.kafka(), "prompts", requests.subList(0, PROMPTS / 2));
 
         Configuration conf = KafkaJobTesting.jobConfig(KAFKA.kafka(), checkpoints, "prompts", "completions", "dead", "chunks");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -101,6 +103,12 @@ class RecoveryITCase {
         JobClient job = env.executeAsync("recovery-itcase");
         List<Completion> completions;
         try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (CHECKPOINTS.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(CHECKPOINTS.get()).as("a checkpoint completed within 60 s").isPositive();
+            KafkaJobTesting.produce(KAFKA.kafka(), "prompts", requests.subList(PROMPTS / 2, PROMPTS));
             completions = KafkaJobTesting.awaitCommitted(KAFKA.kafka(), "completions", Completion.class, PROMPTS,
                     Duration.ofSeconds(2), Duration.ofSeconds(100), job);
         } finally {
