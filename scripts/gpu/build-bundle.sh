@@ -11,7 +11,8 @@
 #   run-on-device.sh, hf_baseline.py
 #
 # Run from anywhere: scripts/gpu/build-bundle.sh [--skip-build]. Needs JDK 17's jlink (the GPU machines have
-# glibc >= 2.34), Maven, nvcc at /usr/local/bin/nvcc (else the jar has no kernels and the bundle is refused).
+# glibc >= 2.34) and Maven. Where /usr/local/bin/nvcc exists the jar carries the kernels; where it does not, the
+# bundle carries the kernel sources (cuda/) and run-on-device.sh compiles them with the GPU machine's nvcc.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -21,17 +22,25 @@ out="$here/bundle"
 stage="$out/prefixflow-gpu"
 junit_console="org.junit.platform:junit-platform-console-standalone:1.13.4"
 
-if [[ "${1:-}" != "--skip-build" ]]; then
-  (cd "$repo" && mvn -B -ntp -q install -DskipTests -pl gpu-runtime -am)
-fi
-jar="$(ls "$repo"/gpu-runtime/target/gpu-runtime-*.jar | grep -v -- '-sources\|-tests' | head -n 1)"
-if ! unzip -l "$jar" | grep -q 'io/prefixflow/runtime/cuda/gemm.cubin'; then
-  echo "error: $jar has no CUDA kernels (built without nvcc?)" >&2
-  exit 1
-fi
-
 rm -rf "$stage"
 mkdir -p "$stage/lib" "$stage/test/lib" "$stage/shared/models" "$stage/shared/reference"
+
+# One reactor build (no install): the jars, the test classes, and the runtime and test dependencies of
+# gpu-runtime (kv-state's jar among them, straight from the reactor).
+if [[ "${1:-}" != "--skip-build" ]]; then
+  (cd "$repo" && mvn -B -ntp -q -o package -DskipTests -pl gpu-runtime -am)
+fi
+(cd "$repo" && mvn -B -ntp -q -o package dependency:copy-dependencies -DskipTests -Dmaven.main.skip -pl gpu-runtime -am \
+    -DincludeScope=runtime -DoutputDirectory="$stage/lib")
+(cd "$repo" && mvn -B -ntp -q -o package dependency:copy-dependencies -DskipTests -Dmaven.main.skip -pl gpu-runtime -am \
+    -DincludeScope=test -DexcludeScope=runtime \
+    -DexcludeGroupIds=org.junit,org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian,net.jqwik \
+    -DoutputDirectory="$stage/test/lib")
+jar="$(ls "$repo"/gpu-runtime/target/gpu-runtime-*.jar | grep -v -- '-sources\|-tests' | head -n 1)"
+if ! unzip -l "$jar" | grep -q 'io/prefixflow/runtime/cuda/gemm.cubin'; then
+  echo "note: $jar has no CUDA kernels (no nvcc here): the bundle carries their sources for the GPU machine's nvcc"
+  cp -r "$repo/gpu-runtime/src/main/cuda" "$stage/cuda"
+fi
 
 jlink --add-modules java.base,java.logging,jdk.unsupported,java.management,jdk.incubator.vector \
       --strip-debug --no-header-files --no-man-pages --compress=2 \
@@ -39,12 +48,6 @@ jlink --add-modules java.base,java.logging,jdk.unsupported,java.management,jdk.i
       --output "$stage/jre"
 
 cp "$jar" "$stage/lib/"
-(cd "$repo" && mvn -B -ntp -q -pl gpu-runtime dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$stage/lib")
-(cd "$repo" && mvn -B -ntp -q -pl gpu-runtime dependency:copy-dependencies \
-    -DincludeScope=test -DexcludeScope=runtime \
-    -DexcludeGroupIds=org.junit,org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian,net.jqwik \
-    -DoutputDirectory="$stage/test/lib")
 # copy-dependencies with includeScope=test also copies the runtime ones: keep each jar once, in lib/.
 for j in "$stage"/test/lib/*.jar; do
   [[ -f "$stage/lib/$(basename "$j")" ]] && rm "$j"

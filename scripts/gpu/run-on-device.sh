@@ -23,6 +23,14 @@ else
 fi
 java="$bundle/jre/bin/java"
 runtime_cp="$(ls "$bundle"/lib/*.jar | tr '\n' ':')"
+if [[ -d "$bundle/cuda" ]]; then
+  # The jar was built where nvcc was missing: compile the kernels here, ahead of the jar on the class path.
+  nvcc="$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)"
+  kernels="$bundle/kernels"
+  echo "== compiling the kernels with $nvcc ($("$nvcc" --version | tail -n 1))"
+  bash "$bundle/cuda/build-kernels.sh" "$nvcc" "$kernels/io/prefixflow/runtime/cuda" "$out/cuda-ptxas-report.txt" || exit 1
+  runtime_cp="$kernels:$runtime_cp"
+fi
 test_cp="$bundle/test/classes:$(ls "$bundle"/test/lib/*.jar 2>/dev/null | tr '\n' ':')$runtime_cp"
 status=0
 
