@@ -42,7 +42,7 @@ if ! unzip -l "$jar" | grep -q 'io/prefixflow/runtime/cuda/gemm.cubin'; then
   cp -r "$repo/gpu-runtime/src/main/cuda" "$stage/cuda"
 fi
 
-jlink --add-modules java.base,java.logging,jdk.unsupported,java.management,jdk.incubator.vector \
+jlink --add-modules java.base,java.logging,jdk.unsupported,java.management,jdk.incubator.vector,jdk.zipfs \
       --strip-debug --no-header-files --no-man-pages --compress=2 \
       "--add-options= --add-modules=jdk.incubator.vector" \
       --output "$stage/jre"
