@@ -37,7 +37,8 @@ fi
     -DexcludeGroupIds=org.junit,org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian,net.jqwik \
     -DoutputDirectory="$stage/test/lib")
 jar="$(ls "$repo"/gpu-runtime/target/gpu-runtime-*.jar | grep -v -- '-sources\|-tests' | head -n 1)"
-if ! unzip -l "$jar" | grep -q 'io/prefixflow/runtime/cuda/gemm.cubin'; then
+# (not `unzip -l | grep -q`: grep's early exit kills unzip with SIGPIPE, which pipefail reports as a failure)
+if ! unzip -l "$jar" 'io/prefixflow/runtime/cuda/gemm.cubin' >/dev/null 2>&1; then
   echo "note: $jar has no CUDA kernels (no nvcc here): the bundle carries their sources for the GPU machine's nvcc"
   cp -r "$repo/gpu-runtime/src/main/cuda" "$stage/cuda"
 fi
