@@ -20,17 +20,26 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@link #finish}). Tile shapes change only how many values share the loads, never the arithmetic of
  * one value.
  *
- * <p>2x5 is the widest tile whose 10 accumulators, 2 weight vectors and 1 input vector fit the 16
- * AVX2 registers without spilling (measured: 2x5 70, 2x4 58, 4x3 43, 2x6 42 GFLOP/s on one core).
+ * <p>The tile's shape comes from the register file: 2x5 is the widest tile whose 10 accumulators, 2 weight
+ * vectors and 1 input vector fit the 16 AVX2 registers without spilling (measured: 2x5 70, 2x4 58, 4x3 43,
+ * 2x6 42 GFLOP/s on one core); with AVX-512's 32 registers (512-bit species) the 4x5 tile's 20 accumulators,
+ * 4 weight vectors and 1 input vector fit, and each input vector loaded feeds four rows instead of two.
  */
 final class PanelTiles {
     /** Tokens per full tile. */
     static final int TILE_TOKENS = 5;
-    /** Rows per full tile. */
-    static final int TILE_ROWS = 2;
+    /** Rows per full tile: 4 with 32 vector registers (512-bit species), else 2. */
+    static final int TILE_ROWS = SimdLanes.LANES >= 16 ? 4 : 2;
+    /**
+     * A token remainder up to this size runs the one-token tile once per token instead of a padded full
+     * tile: a padded tile of one real token still pays all of its FMAs.
+     */
+    static final int REMAINDER_BY_TOKEN = 2;
 
     /** Rows a panel holds at most (the decode tile's height). */
     static final int MAX_ROWS = 4;
+    /** Accumulators the 4x5 tile stores behind the panel rows for their lane sums. */
+    private static final int STORED_ACCUMULATORS = 20;
 
     private static final VectorSpecies<Float> FLOATS = SimdLanes.FLOATS;
     private static final int LANES = SimdLanes.LANES;
@@ -43,7 +52,7 @@ final class PanelTiles {
      * where accumulators are stored for their lane sum.
      */
     static int panelLength(int cols) {
-        return MAX_ROWS * cols + LANES;
+        return MAX_ROWS * cols + STORED_ACCUMULATORS * LANES;
     }
 
     /**
@@ -104,6 +113,137 @@ final class PanelTiles {
         }
         if (tokenCount > 4) {
             store2(y, y0 + 4 * yStride, rowCount, a04, a14, panel, p0, p1, cols, x, x4);
+        }
+    }
+
+    /**
+     * Rows {@code tileRows} at a time times tokens {@code t .. t+tokenCount-1}: the hardware's full tile
+     * ({@link #TILE_ROWS} x {@link #TILE_TOKENS}), or for a remainder of at most {@link #REMAINDER_BY_TOKEN}
+     * tokens the one-token tile per token.
+     */
+    static void tile(float[] panel, int rowCount, int cols, float[] x, int xStride, int t, int tokenCount,
+                     float[] y, int yStride, int r) {
+        if (tokenCount <= REMAINDER_BY_TOKEN) {
+            for (int i = 0; i < tokenCount; i++) {
+                tile4x1(panel, rowCount, cols, x, xStride, t + i, y, yStride, r);
+            }
+        } else if (TILE_ROWS == 4) {
+            tile4x5(panel, rowCount, cols, x, xStride, t, tokenCount, y, yStride, r);
+        } else {
+            tile2x5(panel, rowCount, cols, x, xStride, t, tokenCount, y, yStride, r);
+        }
+    }
+
+    /**
+     * Panel rows {@code 0 .. rowCount-1} ({@code rowCount <= 4}) times tokens {@code t .. t+tokenCount-1}
+     * ({@code tokenCount <= 5}): the tile for 32 vector registers. Missing rows and tokens are computed as
+     * copies of the last real one, as in {@link #tile2x5}.
+     */
+    static void tile4x5(float[] panel, int rowCount, int cols, float[] x, int xStride, int t, int tokenCount,
+                        float[] y, int yStride, int r) {
+        int vectorCols = cols - cols % LANES;
+        int p0 = 0;
+        int p1 = rowCount > 1 ? p0 + cols : p0;
+        int p2 = rowCount > 2 ? p1 + cols : p1;
+        int p3 = rowCount > 3 ? p2 + cols : p2;
+        int x0 = t * xStride;
+        int x1 = tokenCount > 1 ? x0 + xStride : x0;
+        int x2 = tokenCount > 2 ? x1 + xStride : x1;
+        int x3 = tokenCount > 3 ? x2 + xStride : x2;
+        int x4 = tokenCount > 4 ? x3 + xStride : x3;
+        FloatVector a00 = FloatVector.zero(FLOATS);
+        FloatVector a01 = a00;
+        FloatVector a02 = a00;
+        FloatVector a03 = a00;
+        FloatVector a04 = a00;
+        FloatVector a10 = a00;
+        FloatVector a11 = a00;
+        FloatVector a12 = a00;
+        FloatVector a13 = a00;
+        FloatVector a14 = a00;
+        FloatVector a20 = a00;
+        FloatVector a21 = a00;
+        FloatVector a22 = a00;
+        FloatVector a23 = a00;
+        FloatVector a24 = a00;
+        FloatVector a30 = a00;
+        FloatVector a31 = a00;
+        FloatVector a32 = a00;
+        FloatVector a33 = a00;
+        FloatVector a34 = a00;
+        for (int c = 0; c < vectorCols; c += LANES) {
+            FloatVector w0 = FloatVector.fromArray(FLOATS, panel, p0 + c);
+            FloatVector w1 = FloatVector.fromArray(FLOATS, panel, p1 + c);
+            FloatVector w2 = FloatVector.fromArray(FLOATS, panel, p2 + c);
+            FloatVector w3 = FloatVector.fromArray(FLOATS, panel, p3 + c);
+            FloatVector v = FloatVector.fromArray(FLOATS, x, x0 + c);
+            a00 = w0.fma(v, a00);
+            a10 = w1.fma(v, a10);
+            a20 = w2.fma(v, a20);
+            a30 = w3.fma(v, a30);
+            v = FloatVector.fromArray(FLOATS, x, x1 + c);
+            a01 = w0.fma(v, a01);
+            a11 = w1.fma(v, a11);
+            a21 = w2.fma(v, a21);
+            a31 = w3.fma(v, a31);
+            v = FloatVector.fromArray(FLOATS, x, x2 + c);
+            a02 = w0.fma(v, a02);
+            a12 = w1.fma(v, a12);
+            a22 = w2.fma(v, a22);
+            a32 = w3.fma(v, a32);
+            v = FloatVector.fromArray(FLOATS, x, x3 + c);
+            a03 = w0.fma(v, a03);
+            a13 = w1.fma(v, a13);
+            a23 = w2.fma(v, a23);
+            a33 = w3.fma(v, a33);
+            v = FloatVector.fromArray(FLOATS, x, x4 + c);
+            a04 = w0.fma(v, a04);
+            a14 = w1.fma(v, a14);
+            a24 = w2.fma(v, a24);
+            a34 = w3.fma(v, a34);
+        }
+        // NOTE: stored here and summed by a separate method, because passing 20 vectors on (to finish) made
+        // C2 stop inlining at its node limit and box every accumulator in the loop (10x slower, measured)
+        int stored = MAX_ROWS * cols;
+        a00.intoArray(panel, stored);
+        a10.intoArray(panel, stored + LANES);
+        a20.intoArray(panel, stored + 2 * LANES);
+        a30.intoArray(panel, stored + 3 * LANES);
+        a01.intoArray(panel, stored + 4 * LANES);
+        a11.intoArray(panel, stored + 5 * LANES);
+        a21.intoArray(panel, stored + 6 * LANES);
+        a31.intoArray(panel, stored + 7 * LANES);
+        a02.intoArray(panel, stored + 8 * LANES);
+        a12.intoArray(panel, stored + 9 * LANES);
+        a22.intoArray(panel, stored + 10 * LANES);
+        a32.intoArray(panel, stored + 11 * LANES);
+        a03.intoArray(panel, stored + 12 * LANES);
+        a13.intoArray(panel, stored + 13 * LANES);
+        a23.intoArray(panel, stored + 14 * LANES);
+        a33.intoArray(panel, stored + 15 * LANES);
+        a04.intoArray(panel, stored + 16 * LANES);
+        a14.intoArray(panel, stored + 17 * LANES);
+        a24.intoArray(panel, stored + 18 * LANES);
+        a34.intoArray(panel, stored + 19 * LANES);
+        finishStored(panel, rowCount, cols, x, xStride, t, tokenCount, y, yStride, r);
+    }
+
+    /**
+     * The values of a 4x5 tile whose accumulators lie behind the panel rows (token-major, 4 rows each): each
+     * one's lane sum in {@link SimdLanes#sumStored}'s order, then its columns past the last whole vector.
+     */
+    private static void finishStored(float[] panel, int rowCount, int cols, float[] x, int xStride, int t,
+                                     int tokenCount, float[] y, int yStride, int r) {
+        int stored = MAX_ROWS * cols;
+        for (int k = 0; k < tokenCount; k++) {
+            int x0 = (t + k) * xStride;
+            for (int i = 0; i < rowCount; i++) {
+                float sum = SimdLanes.sumStored(panel, stored + (4 * k + i) * LANES);
+                for (int c = cols - cols % LANES; c < cols; c++) {
+                    sum = Math.fma(panel[i * cols + c], x[x0 + c], sum);
+                }
+                y[(t + k) * yStride + r + i] = sum;
+            }
         }
     }
 

@@ -16,10 +16,11 @@ import java.nio.ByteOrder;
  * vectorized row conversion ({@link #unpackRows}), the scalar reference and, optionally, a
  * single-token kernel that converts in registers ({@link #matvecFused}).
  *
- * <p>Loop order for a batch: token blocks sized so their inputs stay in L2, then 2-row panels, then
- * 5-token tiles. For 2 to 4 tokens: 4-row panels and one 4x1 tile per token. For one token (decode):
- * the type's fused kernel where it has one, else the 4-row panel; either streams each weight once with
- * independent accumulators per row.
+ * <p>Loop order for a batch: token blocks sized so their inputs stay in L2, then panels of
+ * {@link PanelTiles#TILE_ROWS} rows (2, or 4 with AVX-512's 32 registers), then 5-token tiles. For 2
+ * to 4 tokens: 4-row panels and one 4x1 tile per token. For one token (decode): the type's fused
+ * kernel where it has one, else the 4-row panel; either streams each weight once with independent
+ * accumulators per row.
  *
  * <p>NOTE: the panel and the raw copies live in a per-thread {@link PanelScratch}, grown on first use
  * for a larger {@code cols}; in steady state the product allocates nothing.
@@ -84,7 +85,7 @@ abstract class PanelWeightMatrix extends WeightMatrix {
                 unpackRows(scratch, r, rowCount, panel, 0);
                 for (int t = t0; t < t1; t += PanelTiles.TILE_TOKENS) {
                     int tokenCount = Math.min(PanelTiles.TILE_TOKENS, t1 - t);
-                    PanelTiles.tile2x5(panel, rowCount, cols, x, xStride, t, tokenCount, y, yStride, r);
+                    PanelTiles.tile(panel, rowCount, cols, x, xStride, t, tokenCount, y, yStride, r);
                 }
             }
         }

@@ -9,6 +9,15 @@ public final class WeightMatrices {
     }
 
     /**
+     * The register tile the batched products run on this machine, chosen at startup from the vector species,
+     * e.g. {@code "4x5 rows x tokens, 16 floats per vector"}.
+     */
+    public static String batchTile() {
+        return PanelTiles.TILE_ROWS + "x" + PanelTiles.TILE_TOKENS + " rows x tokens, "
+                + io.prefixflow.runtime.kernel.SimdLanes.LANES + " floats per vector";
+    }
+
+    /**
      * A {@code rows x cols} matrix of {@code type} starting at {@code byteOffset} of little-endian
      * {@code data}, read in place (the buffer's own position, limit and order are not used or changed).
      *

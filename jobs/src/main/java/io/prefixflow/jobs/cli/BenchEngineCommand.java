@@ -83,13 +83,15 @@ final class BenchEngineCommand implements Callable<Integer> {
         long flopsPerToken = model.weights().matmulFlopsPerToken();
         result.putObject("weights").put("bytes_per_token", bytesPerToken).put("matmul_flops_per_token", flopsPerToken);
         MachineLimits limits = null;
+        err.println("kernels: batch tile " + io.prefixflow.runtime.tensor.WeightMatrices.batchTile());
         if (!noMachineProbe && "cpu".equals(modelOptions.backend)) {
             err.println("measuring the machine (FMA peak, read bandwidth)...");
             limits = MachineLimits.measure(modelOptions.threads);
             result.putObject("machine").put("cpu_model", limits.cpuModel()).put("vector_bits", limits.vectorBits())
                     .put("fma_gflops_per_core", round(limits.fmaGflopsPerCore()))
                     .put("fma_gflops_threads", round(limits.fmaGflops(modelOptions.threads)))
-                    .put("read_gbps", round(limits.readGBps())).put("probe_threads", limits.threads());
+                    .put("read_gbps", round(limits.readGBps())).put("probe_threads", limits.threads())
+                    .put("batch_tile", io.prefixflow.runtime.tensor.WeightMatrices.batchTile());
         }
         try (ModelRunner runner = modelOptions.openRunner(model, workload.numBlocks(maxConcurrency))) {
             SharedPromptDecode.GreedyStep step = SharedPromptDecode.argmaxOf(runner);

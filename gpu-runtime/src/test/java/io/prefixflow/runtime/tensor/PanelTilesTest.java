@@ -1,0 +1,52 @@
+package io.prefixflow.runtime.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Every register tile computes each value with the same arithmetic: whichever tile the hardware picks (2x5 on
+ * AVX2, 4x5 on AVX-512), a value's bits equal those of the one-token tile. Both wide tiles run here whatever the
+ * machine, so the shape not picked on this machine is checked too.
+ */
+class PanelTilesTest {
+
+    @Property(tries = 60)
+    void everyTileGivesTheOneTokenTilesBits(@ForAll @IntRange(min = 1, max = 4) int rowCount,
+                                            @ForAll @IntRange(min = 1, max = 5) int tokenCount,
+                                            @ForAll @IntRange(min = 1, max = 300) int cols, @ForAll long seed) {
+        Random random = new Random(seed);
+        float[] panel = new float[PanelTiles.panelLength(cols)];
+        float[] weights = WeightMatrixTestData.gaussian(random, rowCount * cols, 0.5f);
+        System.arraycopy(weights, 0, panel, 0, weights.length);
+        int xStride = cols + random.nextInt(3);
+        int firstToken = random.nextInt(3);
+        float[] x = WeightMatrixTestData.gaussian(random, (firstToken + tokenCount) * xStride, 1f);
+        int yStride = rowCount + 1 + random.nextInt(3);
+        int r = random.nextInt(2);
+        int ySize = (firstToken + tokenCount) * yStride;
+
+        float[] oneByOne = new float[ySize];
+        for (int t = firstToken; t < firstToken + tokenCount; t++) {
+            PanelTiles.tile4x1(panel, rowCount, cols, x, xStride, t, oneByOne, yStride, r);
+        }
+        float[] wide = new float[ySize];
+        PanelTiles.tile4x5(panel, rowCount, cols, x, xStride, firstToken, tokenCount, wide, yStride, r);
+        assertArrayEquals(oneByOne, wide, "4x5 tile, " + rowCount + " rows, " + tokenCount + " tokens");
+
+        if (rowCount <= PanelTiles.TILE_ROWS) {
+            float[] chosen = new float[ySize];
+            PanelTiles.tile(panel, rowCount, cols, x, xStride, firstToken, tokenCount, chosen, yStride, r);
+            assertArrayEquals(oneByOne, chosen, "the machine's tile (" + WeightMatrices.batchTile() + ")");
+        }
+
+        if (rowCount <= 2) {
+            float[] narrow = new float[ySize];
+            PanelTiles.tile2x5(panel, rowCount, cols, x, xStride, firstToken, tokenCount, narrow, yStride, r);
+            assertArrayEquals(oneByOne, narrow, "2x5 tile, " + rowCount + " rows, " + tokenCount + " tokens");
+        }
+    }
+}
