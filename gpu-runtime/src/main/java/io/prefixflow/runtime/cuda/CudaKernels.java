@@ -26,7 +26,8 @@ final class CudaKernels implements AutoCloseable {
             Map.entry("rmsnorm", "rmsnorm"), Map.entry("rope_apply", "rope"), Map.entry("kv_append", "kv_append"),
             Map.entry("paged_attention_d32", "attention"), Map.entry("paged_attention_d64", "attention"),
             Map.entry("paged_attention_d128", "attention"), Map.entry("paged_attention_d256", "attention"),
-            Map.entry("gemm_bf16_wmma", "gemm"), Map.entry("gemm_f32", "gemm"),
+            Map.entry("gemm_bf16_wmma", "gemm"), Map.entry("gemm_bf16_wmma_skinny", "gemm"),
+            Map.entry("gemm_f32", "gemm"),
             Map.entry("swiglu", "elementwise"), Map.entry("residual_add", "elementwise"),
             Map.entry("argmax_rows", "argmax"));
 

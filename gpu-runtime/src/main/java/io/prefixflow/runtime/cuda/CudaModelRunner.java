@@ -258,8 +258,8 @@ public final class CudaModelRunner implements ModelRunner {
     /** {@code y[m][rows of w] = x[m][cols of w] . w^T (+ bias)}. */
     private void gemm(DeviceMatrix w, CUdeviceptr x, CUdeviceptr bias, CUdeviceptr y, int m) {
         int[] grid = LaunchGeometry.gemmGrid(w.precision(), m, w.rows());
-        String kernel = w.precision() == WeightPrecision.BF16 ? "gemm_bf16_wmma" : "gemm_f32";
-        kernels.launch(kernel, grid[0], grid[1], LaunchGeometry.gemmThreads(w.precision()), 0, new KernelArgs()
+        String kernel = LaunchGeometry.gemmKernel(w.precision(), m);
+        kernels.launch(kernel, grid[0], grid[1], LaunchGeometry.gemmThreads(w.precision(), m), 0, new KernelArgs()
                 .ptr(x).ptr(w.buffer().pointer()).ptr(bias).ptr(y).i32(m).i32(w.rows()).i32(w.cols()));
     }
 

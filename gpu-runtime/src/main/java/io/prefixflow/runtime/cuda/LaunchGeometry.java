@@ -11,6 +11,10 @@ final class LaunchGeometry {
     static final int GEMM_BF16_TILE_M = 64;
     static final int GEMM_BF16_TILE_N = 64;
     static final int GEMM_BF16_THREADS = 128;
+    /** Output tile of {@code gemm_bf16_wmma_skinny}, used for at most this many rows, and its threads per block. */
+    static final int GEMM_SKINNY_TILE_M = 16;
+    static final int GEMM_SKINNY_TILE_N = 16;
+    static final int GEMM_SKINNY_THREADS = 32;
     /** Output tile of {@code gemm_f32} and its threads per block. */
     static final int GEMM_F32_TILE_M = 64;
     static final int GEMM_F32_TILE_N = 64;
@@ -34,13 +38,35 @@ final class LaunchGeometry {
 
     /** Blocks in x (over output columns n) and y (over rows m) for a projection of {@code m x n} outputs. */
     static int[] gemmGrid(WeightPrecision precision, int m, int n) {
+        if (skinny(precision, m)) {
+            return new int[] {ceilDiv(n, GEMM_SKINNY_TILE_N), ceilDiv(m, GEMM_SKINNY_TILE_M)};
+        }
         int tileM = precision == WeightPrecision.BF16 ? GEMM_BF16_TILE_M : GEMM_F32_TILE_M;
         int tileN = precision == WeightPrecision.BF16 ? GEMM_BF16_TILE_N : GEMM_F32_TILE_N;
         return new int[] {ceilDiv(n, tileN), ceilDiv(m, tileM)};
     }
 
-    static int gemmThreads(WeightPrecision precision) {
+    /**
+     * The projection kernel for {@code m} rows: with BF16 weights the one-warp 16 x 16 tile for a decode-sized
+     * step (it computes every output with the same operations as the 64 x 64 one, see gemm.cu), else the wide
+     * tile; {@code gemm_f32} for F32 weights.
+     */
+    static String gemmKernel(WeightPrecision precision, int m) {
+        if (precision != WeightPrecision.BF16) {
+            return "gemm_f32";
+        }
+        return skinny(precision, m) ? "gemm_bf16_wmma_skinny" : "gemm_bf16_wmma";
+    }
+
+    static int gemmThreads(WeightPrecision precision, int m) {
+        if (skinny(precision, m)) {
+            return GEMM_SKINNY_THREADS;
+        }
         return precision == WeightPrecision.BF16 ? GEMM_BF16_THREADS : GEMM_F32_THREADS;
+    }
+
+    private static boolean skinny(WeightPrecision precision, int m) {
+        return precision == WeightPrecision.BF16 && m <= GEMM_SKINNY_TILE_M;
     }
 
     /** The attention entry point for {@code headSize}: one per register budget of ceil(headSize / 32) dims per lane. */

@@ -11,11 +11,16 @@ class LaunchGeometryTest {
     @Test
     void gemmGridCoversEveryOutputWithWholeTiles() {
         // x over output features (n), y over tokens (m).
-        assertArrayEquals(new int[] {32, 1}, LaunchGeometry.gemmGrid(WeightPrecision.BF16, 1, 2048));
+        assertArrayEquals(new int[] {128, 1}, LaunchGeometry.gemmGrid(WeightPrecision.BF16, 1, 2048));
+        assertArrayEquals(new int[] {32, 1}, LaunchGeometry.gemmGrid(WeightPrecision.BF16, 17, 2048));
         assertArrayEquals(new int[] {2004, 4}, LaunchGeometry.gemmGrid(WeightPrecision.BF16, 256, 128_256));
         assertArrayEquals(new int[] {3, 2}, LaunchGeometry.gemmGrid(WeightPrecision.F32, 65, 172));
-        assertEquals(128, LaunchGeometry.gemmThreads(WeightPrecision.BF16));
-        assertEquals(256, LaunchGeometry.gemmThreads(WeightPrecision.F32));
+        assertEquals(128, LaunchGeometry.gemmThreads(WeightPrecision.BF16, 17));
+        assertEquals(32, LaunchGeometry.gemmThreads(WeightPrecision.BF16, 16));
+        assertEquals(256, LaunchGeometry.gemmThreads(WeightPrecision.F32, 1));
+        assertEquals("gemm_bf16_wmma_skinny", LaunchGeometry.gemmKernel(WeightPrecision.BF16, 1));
+        assertEquals("gemm_bf16_wmma", LaunchGeometry.gemmKernel(WeightPrecision.BF16, 17));
+        assertEquals("gemm_f32", LaunchGeometry.gemmKernel(WeightPrecision.F32, 1));
     }
 
     @Test
