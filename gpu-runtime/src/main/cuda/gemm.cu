@@ -30,6 +30,50 @@ using namespace nvcuda;
 #define GEMM_PAD 8
 #define GEMM_THREADS 128
 
+// Stages X[row0 .. row0 + ROWS)[k0 .. k0 + BK) into dst as BF16 (rounded to nearest even), zeros outside the
+// matrix; widened loads are not assumed (K may be odd).
+template <int ROWS, int BK, int THREADS>
+__device__ __forceinline__ void stage_x_bf16(const float* __restrict__ x, int m, int k, int row0, int k0,
+                                             __nv_bfloat16 (*dst)[BK + GEMM_PAD]) {
+    for (int i = threadIdx.x; i < ROWS * BK; i += THREADS) {
+        const int r = i / BK;
+        const int c = i - r * BK;
+        const int gm = row0 + r;
+        const int gk = k0 + c;
+        const float v = (gm < m && gk < k) ? x[(size_t)gm * k + gk] : 0.f;
+        dst[r][c] = __float2bfloat16_rn(v);
+    }
+}
+
+// Stages W[row0 .. row0 + ROWS)[k0 .. k0 + BK) into dst, zeros outside. With k % 8 == 0 (rows start on 16 bytes;
+// cuMemAlloc aligns the buffer) 8 elements per 16-byte load, all of a thread's loads independent.
+template <int ROWS, int BK, int THREADS>
+__device__ __forceinline__ void stage_w_bf16(const __nv_bfloat16* __restrict__ w, int n, int k, int row0, int k0,
+                                             __nv_bfloat16 (*dst)[BK + GEMM_PAD]) {
+    if ((k & 7) == 0) {
+#pragma unroll
+        for (int i = threadIdx.x; i < ROWS * BK / 8; i += THREADS) {
+            const int r = i / (BK / 8);
+            const int c = (i - r * (BK / 8)) * 8;
+            const int gn = row0 + r;
+            const int gk = k0 + c;
+            uint4 packed = make_uint4(0, 0, 0, 0);
+            if (gn < n && gk < k) {
+                packed = *reinterpret_cast<const uint4*>(w + (size_t)gn * k + gk);
+            }
+            *reinterpret_cast<uint4*>(&dst[r][c]) = packed;
+        }
+    } else {
+        for (int i = threadIdx.x; i < ROWS * BK; i += THREADS) {
+            const int r = i / BK;
+            const int c = i - r * BK;
+            const int gn = row0 + r;
+            const int gk = k0 + c;
+            dst[r][c] = (gn < n && gk < k) ? w[(size_t)gn * k + gk] : __float2bfloat16_rn(0.f);
+        }
+    }
+}
+
 extern "C" __global__ void __launch_bounds__(GEMM_THREADS) gemm_bf16_wmma(
         const float* __restrict__ x, const __nv_bfloat16* __restrict__ w, const float* __restrict__ bias,
         float* __restrict__ y, int m, int n, int k) {
@@ -42,9 +86,6 @@ extern "C" __global__ void __launch_bounds__(GEMM_THREADS) gemm_bf16_wmma(
     const int warp = threadIdx.x >> 5;
     const int warp_m = (warp >> 1) * 32;
     const int warp_n = (warp & 1) * 32;
-    // 16-byte loads of W need rows that start on 16 bytes: k a multiple of 8 (and the buffer aligned,
-    // which cuMemAlloc guarantees).
-    const bool w_vectorized = (k & 7) == 0;
 
     wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc[2][2];
 #pragma unroll
@@ -56,37 +97,8 @@ extern "C" __global__ void __launch_bounds__(GEMM_THREADS) gemm_bf16_wmma(
     }
 
     for (int k0 = 0; k0 < k; k0 += GEMM_BK) {
-        // Stage X: 64 x 32 floats, 16 per thread, widened loads not assumed (K may be odd).
-        for (int i = threadIdx.x; i < GEMM_BM * GEMM_BK; i += GEMM_THREADS) {
-            const int r = i / GEMM_BK;
-            const int c = i - r * GEMM_BK;
-            const int gm = block_m + r;
-            const int gk = k0 + c;
-            const float v = (gm < m && gk < k) ? x[(size_t)gm * k + gk] : 0.f;
-            a_s[r][c] = __float2bfloat16_rn(v);
-        }
-        // Stage W: 64 x 32 bf16. With k % 8 == 0, 8 elements (16 bytes) per load, 2 per thread.
-        if (w_vectorized) {
-            for (int i = threadIdx.x; i < GEMM_BN * GEMM_BK / 8; i += GEMM_THREADS) {
-                const int r = i / (GEMM_BK / 8);
-                const int c = (i - r * (GEMM_BK / 8)) * 8;
-                const int gn = block_n + r;
-                const int gk = k0 + c;
-                uint4 packed = make_uint4(0, 0, 0, 0);
-                if (gn < n && gk < k) {
-                    packed = *reinterpret_cast<const uint4*>(w + (size_t)gn * k + gk);
-                }
-                *reinterpret_cast<uint4*>(&b_s[r][c]) = packed;
-            }
-        } else {
-            for (int i = threadIdx.x; i < GEMM_BN * GEMM_BK; i += GEMM_THREADS) {
-                const int r = i / GEMM_BK;
-                const int c = i - r * GEMM_BK;
-                const int gn = block_n + r;
-                const int gk = k0 + c;
-                b_s[r][c] = (gn < n && gk < k) ? w[(size_t)gn * k + gk] : __float2bfloat16_rn(0.f);
-            }
-        }
+        stage_x_bf16<GEMM_BM, GEMM_BK, GEMM_THREADS>(x, m, k, block_m, k0, a_s);
+        stage_w_bf16<GEMM_BN, GEMM_BK, GEMM_THREADS>(w, n, k, block_n, k0, b_s);
         __syncthreads();
 #pragma unroll
         for (int kk = 0; kk < GEMM_BK; kk += 16) {
@@ -154,42 +166,13 @@ extern "C" __global__ void __launch_bounds__(32) gemm_bf16_wmma_skinny(
     const int block_m = blockIdx.y * SKINNY_BM;
     const int block_n = blockIdx.x * SKINNY_BN;
     const int lane = threadIdx.x;
-    const bool w_vectorized = (k & 7) == 0;
 
     wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
     wmma::fill_fragment(acc, 0.f);
 
     for (int k0 = 0; k0 < k; k0 += SKINNY_BK) {
-        if (w_vectorized) {
-#pragma unroll
-            for (int i = lane; i < SKINNY_BN * SKINNY_BK / 8; i += 32) {
-                const int r = i / (SKINNY_BK / 8);
-                const int c = (i - r * (SKINNY_BK / 8)) * 8;
-                const int gn = block_n + r;
-                const int gk = k0 + c;
-                uint4 packed = make_uint4(0, 0, 0, 0);
-                if (gn < n && gk < k) {
-                    packed = *reinterpret_cast<const uint4*>(w + (size_t)gn * k + gk);
-                }
-                *reinterpret_cast<uint4*>(&b_s[r][c]) = packed;
-            }
-        } else {
-            for (int i = lane; i < SKINNY_BN * SKINNY_BK; i += 32) {
-                const int r = i / SKINNY_BK;
-                const int c = i - r * SKINNY_BK;
-                const int gn = block_n + r;
-                const int gk = k0 + c;
-                b_s[r][c] = (gn < n && gk < k) ? w[(size_t)gn * k + gk] : __float2bfloat16_rn(0.f);
-            }
-        }
-        for (int i = lane; i < SKINNY_BM * SKINNY_BK; i += 32) {
-            const int r = i / SKINNY_BK;
-            const int c = i - r * SKINNY_BK;
-            const int gm = block_m + r;
-            const int gk = k0 + c;
-            const float v = (gm < m && gk < k) ? x[(size_t)gm * k + gk] : 0.f;
-            a_s[r][c] = __float2bfloat16_rn(v);
-        }
+        stage_w_bf16<SKINNY_BN, SKINNY_BK, 32>(w, n, k, block_n, k0, b_s);
+        stage_x_bf16<SKINNY_BM, SKINNY_BK, 32>(x, m, k, block_m, k0, a_s);
         __syncthreads();
 #pragma unroll
         for (int kk = 0; kk < SKINNY_BK; kk += 16) {
