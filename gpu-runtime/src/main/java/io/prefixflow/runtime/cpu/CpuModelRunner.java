@@ -26,6 +26,8 @@ public final class CpuModelRunner implements ModelRunner {
     private static final long MIN_PARALLEL_WORK = 1L << 15;
     /** Row chunks are multiples of this, so a register-tiled kernel sees whole tiles. */
     private static final int ROW_ALIGN = 16;
+    /** Queries of one sequence that attend together, sharing each key and value row read. */
+    private static final int QUERY_TILE = 16;
 
     private final ModelConfig config;
     private final ModelWeights weights;
@@ -180,34 +182,76 @@ public final class CpuModelRunner implements ModelRunner {
             System.arraycopy(b.v, t * kvDim, values, slot, kvDim);
         }
         int numHeads = config.numHeads();
-        parallel(numTokens * numHeads, 1, (long) numTokens * numHeads * config.headSize() * 64,
+        int numTiles = queryTiles(numTokens, b);
+        parallel(numTiles * numHeads, 1, (long) numTokens * numHeads * config.headSize() * 64,
                 (start, end, worker) -> {
                     for (int item = start; item < end; item++) {
-                        attendOneHead(item / numHeads, item % numHeads, seqs, keys, values, b, worker);
+                        attendTile(item / numHeads, item % numHeads, seqs, keys, values, b, worker);
                     }
                 });
         matmul(w.wo(), b.att, dim, numTokens, b.xb, dim);
         VectorOps.add(b.x, 0, b.xb, 0, numTokens * dim);
     }
 
-    private void attendOneHead(int t, int head, List<SequenceChunk> seqs, float[] keys, float[] values,
-                               ActivationBuffers b, int worker) {
+    /**
+     * Splits the step's tokens into query tiles: runs of up to {@value #QUERY_TILE} consecutive tokens of one
+     * sequence (a prefill chunk makes whole tiles, a decode token a tile of one). Returns their number; tile i is
+     * tokens {@code [tileStart[i], tileStart[i + 1])}.
+     */
+    private static int queryTiles(int numTokens, ActivationBuffers b) {
+        int numTiles = 0;
+        for (int t = 0; t < numTokens; t++) {
+            if (t == 0 || b.tokenSequence[t] != b.tokenSequence[t - 1] || t - b.tileStart[numTiles - 1] == QUERY_TILE) {
+                b.tileStart[numTiles++] = t;
+            }
+        }
+        b.tileStart[numTiles] = numTokens;
+        return numTiles;
+    }
+
+    /**
+     * One head's attention for a tile of queries of one sequence: key-major, so each key and value row is read
+     * once for the whole tile instead of once per query (at 4,096 tokens of prompt the per-query sweep read the
+     * KV from memory again for every query and cost more than the matrix products). Every query's values are
+     * computed exactly as alone: the same dot product per key, softmax over its own row, then one axpy per key
+     * in position order.
+     */
+    private void attendTile(int tile, int head, List<SequenceChunk> seqs, float[] keys, float[] values,
+                            ActivationBuffers b, int worker) {
+        int t0 = b.tileStart[tile];
+        int t1 = b.tileStart[tile + 1];
+        int dim = config.dim();
         int headSize = config.headSize();
         int kvHeadOffset = (head / config.groupSize()) * headSize;
-        int qOffset = t * config.dim() + head * headSize;
-        int position = b.tokenPosition[t];
-        int[] blockTable = seqs.get(b.tokenSequence[t]).blockTable();
+        int rowStride = config.contextLength();
+        int[] blockTable = seqs.get(b.tokenSequence[t0]).blockTable();
         float[] scores = b.scores[worker];
-        for (int p = 0; p <= position; p++) {
-            int k = kv.offset(blockTable, p) + kvHeadOffset;
-            scores[p] = VectorOps.dot(b.q, qOffset, keys, k, headSize) * attentionScale;
+        int maxPosition = 0;
+        for (int t = t0; t < t1; t++) {
+            maxPosition = Math.max(maxPosition, b.tokenPosition[t]);
         }
-        VectorOps.softmax(scores, 0, position + 1);
-        int out = t * config.dim() + head * headSize;
-        Arrays.fill(b.att, out, out + headSize, 0f);
-        for (int p = 0; p <= position; p++) {
+        for (int p = 0; p <= maxPosition; p++) {
+            int k = kv.offset(blockTable, p) + kvHeadOffset;
+            for (int t = t0; t < t1; t++) {
+                if (p <= b.tokenPosition[t]) {
+                    scores[(t - t0) * rowStride + p] =
+                            VectorOps.dot(b.q, t * dim + head * headSize, keys, k, headSize) * attentionScale;
+                }
+            }
+        }
+        for (int t = t0; t < t1; t++) {
+            VectorOps.softmax(scores, (t - t0) * rowStride, b.tokenPosition[t] + 1);
+            int out = t * dim + head * headSize;
+            Arrays.fill(b.att, out, out + headSize, 0f);
+        }
+        for (int p = 0; p <= maxPosition; p++) {
             int v = kv.offset(blockTable, p) + kvHeadOffset;
-            VectorOps.axpy(b.att, out, scores[p], values, v, headSize);
+            for (int t = t0; t < t1; t++) {
+                if (p <= b.tokenPosition[t]) {
+                    VectorOps.axpy(b.att, t * dim + head * headSize, scores[(t - t0) * rowStride + p], values, v,
+                            headSize);
+                }
+            }
         }
     }
 
@@ -294,7 +338,8 @@ public final class CpuModelRunner implements ModelRunner {
         final float[] hb2;  // (tokens, hiddenDim)
         final float[] last; // (seqs, dim) normed last positions
         final float[] logits; // (seqs, vocab)
-        final float[][] scores; // (threads, contextLength)
+        final float[][] scores; // (threads, QUERY_TILE * contextLength) a query tile's score rows
+        final int[] tileStart;  // (tokens + 1) first token of each query tile
         final float[] rounded; // (tokens, max(dim, hiddenDim)) a product's rounded input, ActivationRounding.GGML
 
         ActivationBuffers(int capacityTokens, int capacitySeqs, ModelConfig c, int numThreads) {
@@ -317,7 +362,8 @@ public final class CpuModelRunner implements ModelRunner {
             hb2 = new float[capacityTokens * hidden];
             last = new float[capacitySeqs * dim];
             logits = new float[capacitySeqs * vocab];
-            scores = new float[numThreads][c.contextLength()];
+            scores = new float[numThreads][QUERY_TILE * c.contextLength()];
+            tileStart = new int[capacityTokens + 1];
             rounded = new float[Math.max(capacityTokens, capacitySeqs) * Math.max(dim, hidden)];
         }
     }
