@@ -28,6 +28,7 @@ public final class CpuModelRunner implements ModelRunner {
     private static final int ROW_ALIGN = 16;
     /** Queries of one sequence that attend together, sharing each key and value row read. */
     private static final int QUERY_TILE = 16;
+    private static final int LANES = io.prefixflow.runtime.kernel.SimdLanes.LANES;
 
     private final ModelConfig config;
     private final ModelWeights weights;
@@ -223,19 +224,26 @@ public final class CpuModelRunner implements ModelRunner {
         int dim = config.dim();
         int headSize = config.headSize();
         int kvHeadOffset = (head / config.groupSize()) * headSize;
-        int rowStride = config.contextLength();
+        int rowStride = scoreRowStride(config);
         int[] blockTable = seqs.get(b.tokenSequence[t0]).blockTable();
         float[] scores = b.scores[worker];
         int maxPosition = 0;
         for (int t = t0; t < t1; t++) {
             maxPosition = Math.max(maxPosition, b.tokenPosition[t]);
         }
-        for (int p = 0; p <= maxPosition; p++) {
-            int k = kv.offset(blockTable, p) + kvHeadOffset;
+        // scores LANES keys at a time: the keys' head slices transposed once per tile, then per query one FMA
+        // per dimension across the keys (no lane sum per key); keys past maxPosition repeat the last one
+        int[] keyOffsets = b.keyOffsets[worker];
+        float[] columns = b.keyColumns[worker];
+        for (int g = 0; g <= maxPosition; g += LANES) {
+            for (int j = 0; j < LANES; j++) {
+                keyOffsets[j] = kv.offset(blockTable, Math.min(g + j, maxPosition)) + kvHeadOffset;
+            }
+            VectorOps.gatherColumns(keys, keyOffsets, headSize, columns);
             for (int t = t0; t < t1; t++) {
-                if (p <= b.tokenPosition[t]) {
-                    scores[(t - t0) * rowStride + p] =
-                            VectorOps.dot(b.q, t * dim + head * headSize, keys, k, headSize) * attentionScale;
+                if (g <= b.tokenPosition[t]) {
+                    VectorOps.dotColumns(b.q, t * dim + head * headSize, columns, headSize, attentionScale, scores,
+                            (t - t0) * rowStride + g);
                 }
             }
         }
@@ -244,15 +252,24 @@ public final class CpuModelRunner implements ModelRunner {
             int out = t * dim + head * headSize;
             Arrays.fill(b.att, out, out + headSize, 0f);
         }
-        for (int p = 0; p <= maxPosition; p++) {
-            int v = kv.offset(blockTable, p) + kvHeadOffset;
+        // values LANES keys at a time, each query's output kept in registers across them (same FMAs, same order)
+        for (int g = 0; g <= maxPosition; g += LANES) {
+            for (int j = 0; j < LANES; j++) {
+                keyOffsets[j] = kv.offset(blockTable, Math.min(g + j, maxPosition)) + kvHeadOffset;
+            }
             for (int t = t0; t < t1; t++) {
-                if (p <= b.tokenPosition[t]) {
-                    VectorOps.axpy(b.att, t * dim + head * headSize, scores[(t - t0) * rowStride + p], values, v,
-                            headSize);
+                int count = Math.min(LANES, b.tokenPosition[t] - g + 1);
+                if (count > 0) {
+                    VectorOps.axpyRows(b.att, t * dim + head * headSize, scores, (t - t0) * rowStride + g, values,
+                            keyOffsets, count, headSize);
                 }
             }
         }
+    }
+
+    /** A score row's length: the context rounded up to whole groups of LANES keys (a group writes LANES scores). */
+    private static int scoreRowStride(ModelConfig c) {
+        return (c.contextLength() + LANES - 1) / LANES * LANES;
     }
 
     private void feedForwardBlock(LayerWeights w, int numTokens, ActivationBuffers b) {
@@ -338,7 +355,9 @@ public final class CpuModelRunner implements ModelRunner {
         final float[] hb2;  // (tokens, hiddenDim)
         final float[] last; // (seqs, dim) normed last positions
         final float[] logits; // (seqs, vocab)
-        final float[][] scores; // (threads, QUERY_TILE * contextLength) a query tile's score rows
+        final float[][] scores; // (threads, QUERY_TILE * scoreRowStride) a query tile's score rows
+        final int[][] keyOffsets; // (threads, LANES) where the keys of one score group start
+        final float[][] keyColumns; // (threads, headSize * LANES) those keys' head slices, transposed
         final int[] tileStart;  // (tokens + 1) first token of each query tile
         final float[] rounded; // (tokens, max(dim, hiddenDim)) a product's rounded input, ActivationRounding.GGML
 
@@ -362,7 +381,9 @@ public final class CpuModelRunner implements ModelRunner {
             hb2 = new float[capacityTokens * hidden];
             last = new float[capacitySeqs * dim];
             logits = new float[capacitySeqs * vocab];
-            scores = new float[numThreads][QUERY_TILE * c.contextLength()];
+            scores = new float[numThreads][QUERY_TILE * scoreRowStride(c)];
+            keyOffsets = new int[numThreads][LANES];
+            keyColumns = new float[numThreads][c.headSize() * LANES];
             tileStart = new int[capacityTokens + 1];
             rounded = new float[Math.max(capacityTokens, capacitySeqs) * Math.max(dim, hidden)];
         }

@@ -76,4 +76,13 @@ public final class ScalarOps {
             y[yOff + i] += x[xOff + i];
         }
     }
+
+    /** {@code scale * sum_i a[aOff + i] * b[bOff + i]}, one FMA per i in order from zero, then the scale. */
+    public static float dotSequential(float[] a, int aOff, float[] b, int bOff, int n, float scale) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) {
+            sum = Math.fma(a[aOff + i], b[bOff + i], sum);
+        }
+        return sum * scale;
+    }
 }

@@ -60,6 +60,55 @@ public final class VectorOps {
         return sum;
     }
 
+    /**
+     * Transposes {@link SimdLanes#LANES} rows of {@code rows} (row j at {@code rowOffsets[j]}) into
+     * {@code columns}: {@code columns[d * LANES + j] = rows[rowOffsets[j] + d]} for {@code d < n}; one gather per d.
+     */
+    public static void gatherColumns(float[] rows, int[] rowOffsets, int n, float[] columns) {
+        for (int d = 0; d < n; d++) {
+            FloatVector.fromArray(FLOATS, rows, d, rowOffsets, 0).intoArray(columns, d * LANES);
+        }
+    }
+
+    /**
+     * {@link SimdLanes#LANES} dot products at once, one per column of {@code columns} (see {@link #gatherColumns}):
+     * {@code out[outOff + j] = scale * sum_d a[aOff + d] * columns[d * LANES + j]}, the sum one FMA per d in order
+     * from zero (as {@link ScalarOps#dotSequential}), then the scale.
+     */
+    public static void dotColumns(float[] a, int aOff, float[] columns, int n, float scale, float[] out, int outOff) {
+        FloatVector acc = FloatVector.zero(FLOATS);
+        for (int d = 0; d < n; d++) {
+            acc = FloatVector.fromArray(FLOATS, columns, d * LANES)
+                    .fma(FloatVector.broadcast(FLOATS, a[aOff + d]), acc);
+        }
+        acc.mul(scale).intoArray(out, outOff);
+    }
+
+    /**
+     * {@link #axpy} for {@code count} rows in turn, {@code y += a[aOff + r] * x[xOffs[r] ..]} for r = 0, 1, ...,
+     * with each vector of y kept in a register across the rows: the same FMAs in the same order as the separate
+     * calls, so the same bits, without a load and store of y per row.
+     */
+    public static void axpyRows(float[] y, int yOff, float[] a, int aOff, float[] x, int[] xOffs, int count, int n) {
+        int vectorEnd = n - n % LANES;
+        int i = 0;
+        for (; i < vectorEnd; i += LANES) {
+            FloatVector acc = FloatVector.fromArray(FLOATS, y, yOff + i);
+            for (int r = 0; r < count; r++) {
+                acc = FloatVector.fromArray(FLOATS, x, xOffs[r] + i)
+                        .fma(FloatVector.broadcast(FLOATS, a[aOff + r]), acc);
+            }
+            acc.intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            float acc = y[yOff + i];
+            for (int r = 0; r < count; r++) {
+                acc = Math.fma(a[aOff + r], x[xOffs[r] + i], acc);
+            }
+            y[yOff + i] = acc;
+        }
+    }
+
     /** See {@link ScalarOps#axpy}; computed as one FMA per element. */
     public static void axpy(float[] y, int yOff, float a, float[] x, int xOff, int n) {
         int vectorEnd = n - n % LANES;

@@ -34,6 +34,53 @@ class VectorOpsTest {
                 2 * (n + 1) * U * absSum, "dot n=" + n);
     }
 
+    /** The transposed-keys scores are the sequential scalar dot to the bit: both are one FMA per term, in order. */
+    @Property(tries = 100)
+    void dotColumnsIsTheSequentialDotExactly(@ForAll @IntRange(min = 1, max = 160) int n, @ForAll long seed) {
+        Random random = new Random(seed);
+        int lanes = SimdLanes.LANES;
+        int stride = n + random.nextInt(20);
+        float[] rows = gaussian(random, (lanes + 3) * stride);
+        int[] rowOffsets = new int[lanes];
+        for (int j = 0; j < lanes; j++) {
+            rowOffsets[j] = random.nextInt(lanes + 3) * stride;
+        }
+        int aOff = random.nextInt(5);
+        float[] a = gaussian(random, n + aOff);
+        float scale = (float) random.nextDouble();
+        float[] columns = new float[n * lanes];
+        VectorOps.gatherColumns(rows, rowOffsets, n, columns);
+        float[] out = new float[lanes + 2];
+        VectorOps.dotColumns(a, aOff, columns, n, scale, out, 1);
+        for (int j = 0; j < lanes; j++) {
+            assertEquals(ScalarOps.dotSequential(a, aOff, rows, rowOffsets[j], n, scale), out[1 + j],
+                    "row " + j + " of " + lanes + ", n " + n);
+        }
+    }
+
+    /** Rows added in one call give the bits of one {@link VectorOps#axpy} per row in turn. */
+    @Property(tries = 100)
+    void axpyRowsIsAxpyPerRowExactly(@ForAll @IntRange(min = 0, max = 100) int n,
+                                     @ForAll @IntRange(min = 0, max = 20) int count, @ForAll long seed) {
+        Random random = new Random(seed);
+        int stride = n + random.nextInt(5);
+        float[] x = gaussian(random, 21 * stride + 1);
+        int[] xOffs = new int[Math.max(1, count)];
+        for (int r = 0; r < count; r++) {
+            xOffs[r] = random.nextInt(21) * stride;
+        }
+        float[] a = gaussian(random, count + 2);
+        float[] y = gaussian(random, n + 3);
+        float[] expected = y.clone();
+        for (int r = 0; r < count; r++) {
+            VectorOps.axpy(expected, 3, a[2 + r], x, xOffs[r], n);
+        }
+        VectorOps.axpyRows(y, 3, a, 2, x, xOffs, count, n);
+        for (int i = 0; i < y.length; i++) {
+            assertEquals(expected[i], y[i], "element " + i + ", n " + n + ", " + count + " rows");
+        }
+    }
+
     @Property(tries = 100)
     void rmsnormMatchesScalar(@ForAll @IntRange(min = 1, max = 300) int size, @ForAll long seed) {
         Random random = new Random(seed);
