@@ -25,14 +25,16 @@ junit_console="org.junit.platform:junit-platform-console-standalone:1.13.4"
 rm -rf "$stage"
 mkdir -p "$stage/lib" "$stage/test/lib" "$stage/shared/models" "$stage/shared/reference"
 
-# One reactor build (no install): the jars, the test classes, and the runtime and test dependencies of
-# gpu-runtime (kv-state's jar among them, straight from the reactor).
-if [[ "${1:-}" != "--skip-build" ]]; then
-  (cd "$repo" && mvn -B -ntp -q -o package -DskipTests -pl gpu-runtime -am)
+# Two reactor runs (no install), each packaging gpu-runtime and kv-state so copy-dependencies gets kv-state's jar
+# from the reactor: the first compiles (unless --skip-build: the classes already in target/) and copies the
+# runtime dependencies, the second copies the test-only ones.
+main_skip=""
+if [[ "${1:-}" == "--skip-build" ]]; then
+  main_skip="-Dmaven.main.skip"
 fi
-(cd "$repo" && mvn -B -ntp -q -o package dependency:copy-dependencies -DskipTests -Dmaven.main.skip -pl gpu-runtime -am \
+(cd "$repo" && mvn -B -ntp -q package dependency:copy-dependencies -DskipTests $main_skip -pl gpu-runtime -am \
     -DincludeScope=runtime -DoutputDirectory="$stage/lib")
-(cd "$repo" && mvn -B -ntp -q -o package dependency:copy-dependencies -DskipTests -Dmaven.main.skip -pl gpu-runtime -am \
+(cd "$repo" && mvn -B -ntp -q package dependency:copy-dependencies -DskipTests -Dmaven.main.skip -pl gpu-runtime -am \
     -DincludeScope=test -DexcludeScope=runtime \
     -DexcludeGroupIds=org.junit,org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian,net.jqwik \
     -DoutputDirectory="$stage/test/lib")

@@ -1,5 +1,6 @@
 package io.prefixflow.runtime.cpu;
 
+import io.prefixflow.runtime.kernel.SimdLanes;
 import io.prefixflow.runtime.kernel.VectorOps;
 import io.prefixflow.runtime.model.LayerWeights;
 import io.prefixflow.runtime.model.ModelConfig;
@@ -28,7 +29,7 @@ public final class CpuModelRunner implements ModelRunner {
     private static final int ROW_ALIGN = 16;
     /** Queries of one sequence that attend together, sharing each key and value row read. */
     private static final int QUERY_TILE = 16;
-    private static final int LANES = io.prefixflow.runtime.kernel.SimdLanes.LANES;
+    private static final int LANES = SimdLanes.LANES;
 
     private final ModelConfig config;
     private final ModelWeights weights;
@@ -232,13 +233,11 @@ public final class CpuModelRunner implements ModelRunner {
             maxPosition = Math.max(maxPosition, b.tokenPosition[t]);
         }
         // scores LANES keys at a time: the keys' head slices transposed once per tile, then per query one FMA
-        // per dimension across the keys (no lane sum per key); keys past maxPosition repeat the last one
+        // per dimension across the keys (no lane sum per key)
         int[] keyOffsets = b.keyOffsets[worker];
         float[] columns = b.keyColumns[worker];
         for (int g = 0; g <= maxPosition; g += LANES) {
-            for (int j = 0; j < LANES; j++) {
-                keyOffsets[j] = kv.offset(blockTable, Math.min(g + j, maxPosition)) + kvHeadOffset;
-            }
+            groupOffsets(blockTable, g, maxPosition, kvHeadOffset, keyOffsets);
             VectorOps.gatherColumns(keys, keyOffsets, headSize, columns);
             for (int t = t0; t < t1; t++) {
                 if (g <= b.tokenPosition[t]) {
@@ -254,9 +253,7 @@ public final class CpuModelRunner implements ModelRunner {
         }
         // values LANES keys at a time, each query's output kept in registers across them (same FMAs, same order)
         for (int g = 0; g <= maxPosition; g += LANES) {
-            for (int j = 0; j < LANES; j++) {
-                keyOffsets[j] = kv.offset(blockTable, Math.min(g + j, maxPosition)) + kvHeadOffset;
-            }
+            groupOffsets(blockTable, g, maxPosition, kvHeadOffset, keyOffsets);
             for (int t = t0; t < t1; t++) {
                 int count = Math.min(LANES, b.tokenPosition[t] - g + 1);
                 if (count > 0) {
@@ -264,6 +261,16 @@ public final class CpuModelRunner implements ModelRunner {
                             keyOffsets, count, headSize);
                 }
             }
+        }
+    }
+
+    /**
+     * Where the head slices of positions {@code g .. g + LANES - 1} start in the K (or V) pool; positions past
+     * {@code maxPosition} repeat its offset, so a group is always whole.
+     */
+    private void groupOffsets(int[] blockTable, int g, int maxPosition, int kvHeadOffset, int[] offsets) {
+        for (int j = 0; j < LANES; j++) {
+            offsets[j] = kv.offset(blockTable, Math.min(g + j, maxPosition)) + kvHeadOffset;
         }
     }
 

@@ -52,10 +52,10 @@ final class LaunchGeometry {
      * tile; {@code gemm_f32} for F32 weights.
      */
     static String gemmKernel(WeightPrecision precision, int m) {
-        if (precision != WeightPrecision.BF16) {
-            return "gemm_f32";
+        if (skinny(precision, m)) {
+            return "gemm_bf16_wmma_skinny";
         }
-        return skinny(precision, m) ? "gemm_bf16_wmma_skinny" : "gemm_bf16_wmma";
+        return precision == WeightPrecision.BF16 ? "gemm_bf16_wmma" : "gemm_f32";
     }
 
     static int gemmThreads(WeightPrecision precision, int m) {

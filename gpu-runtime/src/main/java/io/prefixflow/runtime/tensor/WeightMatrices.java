@@ -1,5 +1,6 @@
 package io.prefixflow.runtime.tensor;
 
+import io.prefixflow.runtime.kernel.SimdLanes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -14,7 +15,7 @@ public final class WeightMatrices {
      */
     public static String batchTile() {
         return PanelTiles.TILE_ROWS + "x" + PanelTiles.TILE_TOKENS + " rows x tokens, "
-                + io.prefixflow.runtime.kernel.SimdLanes.LANES + " floats per vector";
+                + SimdLanes.LANES + " floats per vector";
     }
 
     /**

@@ -118,10 +118,14 @@ class GemmKernelTest {
             KernelArgs args = new KernelArgs().ptr(xBuf.pointer()).ptr(wBuf.pointer()).ptr(biasBuf.pointer())
                     .ptr(yBuf.pointer()).i32(m).i32(n).i32(k);
             GpuTestSupport.poison(yBuf);
-            kernels.launch("gemm_bf16_wmma_skinny", (n + 15) / 16, (m + 15) / 16, 32, 0, args);
+            kernels.launch("gemm_bf16_wmma_skinny", LaunchGeometry.ceilDiv(n, LaunchGeometry.GEMM_SKINNY_TILE_N),
+                    LaunchGeometry.ceilDiv(m, LaunchGeometry.GEMM_SKINNY_TILE_M), LaunchGeometry.GEMM_SKINNY_THREADS,
+                    0, args);
             yBuf.download(skinny, skinny.length, 0);
             GpuTestSupport.poison(yBuf);
-            kernels.launch("gemm_bf16_wmma", (n + 63) / 64, (m + 63) / 64, 128, 0, args);
+            kernels.launch("gemm_bf16_wmma", LaunchGeometry.ceilDiv(n, LaunchGeometry.GEMM_BF16_TILE_N),
+                    LaunchGeometry.ceilDiv(m, LaunchGeometry.GEMM_BF16_TILE_M), LaunchGeometry.GEMM_BF16_THREADS,
+                    0, args);
             yBuf.download(wide, wide.length, 0);
         }
         assertArrayEquals(wide, skinny, "m " + m + ", n " + n + ", k " + k);

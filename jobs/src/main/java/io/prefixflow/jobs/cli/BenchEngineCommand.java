@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prefixflow.runtime.cpu.MachineLimits;
+import io.prefixflow.runtime.tensor.WeightMatrices;
 import io.prefixflow.runtime.model.Model;
 import io.prefixflow.runtime.runner.ModelRunner;
 import io.prefixflow.runtime.runner.SharedPromptDecode;
@@ -83,7 +84,9 @@ final class BenchEngineCommand implements Callable<Integer> {
         long flopsPerToken = model.weights().matmulFlopsPerToken();
         result.putObject("weights").put("bytes_per_token", bytesPerToken).put("matmul_flops_per_token", flopsPerToken);
         MachineLimits limits = null;
-        err.println("kernels: batch tile " + io.prefixflow.runtime.tensor.WeightMatrices.batchTile());
+        if ("cpu".equals(modelOptions.backend)) {
+            err.println("kernels: batch tile " + WeightMatrices.batchTile());
+        }
         if (!noMachineProbe && "cpu".equals(modelOptions.backend)) {
             err.println("measuring the machine (FMA peak, read bandwidth)...");
             limits = MachineLimits.measure(modelOptions.threads);
@@ -91,7 +94,7 @@ final class BenchEngineCommand implements Callable<Integer> {
                     .put("fma_gflops_per_core", round(limits.fmaGflopsPerCore()))
                     .put("fma_gflops_threads", round(limits.fmaGflops(modelOptions.threads)))
                     .put("read_gbps", round(limits.readGBps())).put("probe_threads", limits.threads())
-                    .put("batch_tile", io.prefixflow.runtime.tensor.WeightMatrices.batchTile());
+                    .put("batch_tile", WeightMatrices.batchTile());
         }
         try (ModelRunner runner = modelOptions.openRunner(model, workload.numBlocks(maxConcurrency))) {
             SharedPromptDecode.GreedyStep step = SharedPromptDecode.argmaxOf(runner);
