@@ -21,6 +21,12 @@ final class ActiveRequest {
     static final long UNSET = Long.MIN_VALUE;
 
     final long submitNanos;
+    /**
+     * Its outstanding work until the scheduler's stats count it: its prompt past what an earlier live request
+     * shares with it (the cache itself is read only on the engine thread) plus the tokens it may generate. Set
+     * once, before it is queued.
+     */
+    long queuedTokens;
     /** Set when the scheduler takes the request. */
     Sequence sequence;
     long firstScheduledNanos = UNSET;

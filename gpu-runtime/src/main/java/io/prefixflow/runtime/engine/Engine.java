@@ -1,5 +1,7 @@
 package io.prefixflow.runtime.engine;
 
+import io.prefixflow.kv.hash.BlockHash;
+import io.prefixflow.kv.hash.BlockHasher;
 import io.prefixflow.kv.manager.KvCacheManager;
 import io.prefixflow.kv.manager.KvCacheStats;
 import io.prefixflow.kv.pool.BlockPool;
@@ -60,6 +62,12 @@ public final class Engine implements AutoCloseable {
     private final Object lifecycleLock = new Object();
     private final Thread thread;
     private volatile SchedulerStats lastStats;
+    /** {@link ActiveRequest#queuedTokens} of the submitted requests {@link #lastStats} does not count yet. */
+    private final AtomicLong queuedTokens = new AtomicLong();
+    /** Engine-thread only: the queued tokens of the requests taken since {@link #lastStats} was last set. */
+    private long takenQueuedTokens;
+    /** Prompt blocks of the live requests, from submission to completion; guarded by itself. */
+    private final LivePrefixes submittedPrefixes = new LivePrefixes();
     private final AtomicLong numFinished = new AtomicLong();
     /** Written under lifecycleLock: set once no command will be taken any more. */
     private volatile boolean stopped;
@@ -124,10 +132,11 @@ public final class Engine implements AutoCloseable {
             if (liveHandles.putIfAbsent(request.id(), handle) != null) {
                 throw new IllegalArgumentException("request id " + request.id() + " is already live in this engine");
             }
-            inbox.add(new Command.Submit(new ActiveRequest(request, handle, listener,
+            ActiveRequest submitted = new ActiveRequest(request, handle, listener,
                     new OutputText(model.tokenizer(), request.params().stopStrings(),
                             request.promptToken(request.promptLength() - 1)),
-                    constraint, nowNanos)));
+                    constraint, nowNanos);
+            queue(submitted);
         }
         return handle;
     }
@@ -174,8 +183,8 @@ public final class Engine implements AutoCloseable {
             if (liveHandles.putIfAbsent(request.id(), handle) != null) {
                 throw new IllegalArgumentException("request id " + request.id() + " is already live in this engine");
             }
-            inbox.add(new Command.Submit(new ActiveRequest(request, handle, listener, resumption.text(),
-                    constraint, resumption.generatedTokenIds(), nowNanos)));
+            queue(new ActiveRequest(request, handle, listener, resumption.text(), constraint,
+                    resumption.generatedTokenIds(), nowNanos));
         }
         return handle;
     }
@@ -223,11 +232,18 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Prompt tokens still to compute plus tokens still to generate, as of the last step; callable from any thread
-     * and cheaper than {@link #metrics()}, which also copies the latency histograms.
+     * Prompt tokens still to compute plus tokens still to generate, as of the last step, plus the prompt (past what
+     * an earlier live request shares with it) and max_tokens of each request submitted since; callable from any
+     * thread and cheaper than {@link #metrics()}, which also copies the latency histograms.
+     *
+     * <p>NOTE: requests submitted since the last step count because a step can take a second or more (a long
+     * prefill): a load report that left out what arrived during it would make a busy engine look idle. Every
+     * request submitted before the call is counted at least once.
      */
     public long outstandingTokens() {
-        return lastStats.outstandingTokens();
+        // queued first: a request that leaves the queue after this read is in the stats read next
+        long queued = queuedTokens.get();
+        return lastStats.outstandingTokens() + queued;
     }
 
     /** The metrics as of the last step; callable from any thread. */
@@ -273,6 +289,8 @@ public final class Engine implements AutoCloseable {
                     step();
                 }
                 lastStats = scheduler.stats();
+                queuedTokens.addAndGet(-takenQueuedTokens);
+                takenQueuedTokens = 0;
             }
             stopAndAbortAll();
         } catch (Throwable t) {
@@ -301,7 +319,29 @@ public final class Engine implements AutoCloseable {
         return false;
     }
 
+    /** Hands a submitted request to the engine thread, counting its work until the stats do. */
+    private void queue(ActiveRequest request) {
+        EngineRequest r = request.request;
+        int promptLength = r.promptLength();
+        int sharedTokens = 0;
+        if (scheduler.config().prefixCaching()) {
+            int blockSize = runner.blockSize();
+            List<BlockHash> hashes = BlockHasher.hashFullBlocks(r.promptTokenIds(), blockSize,
+                    BlockHasher.namespace(model.name(), r.cacheSalt()));
+            synchronized (submittedPrefixes) {
+                sharedTokens = Math.min(submittedPrefixes.sharedBlocks(hashes), (promptLength - 1) / blockSize)
+                        * blockSize;
+                submittedPrefixes.add(r.id(), hashes);
+            }
+        }
+        request.queuedTokens = promptLength - sharedTokens
+                + Math.max(0, (long) r.params().maxTokens() - request.resumedTokenIds.length);
+        queuedTokens.addAndGet(request.queuedTokens);
+        inbox.add(new Command.Submit(request));
+    }
+
     private void accept(ActiveRequest request) {
+        takenQueuedTokens += request.queuedTokens;
         scheduler.add(request.request);
         request.sequence = scheduler.sequence(request.request.id());
         for (int token : request.resumedTokenIds) {
@@ -400,6 +440,9 @@ public final class Engine implements AutoCloseable {
         }
         active.remove(id);
         liveHandles.remove(id);
+        synchronized (submittedPrefixes) {
+            submittedPrefixes.remove(id);
+        }
         numFinished.incrementAndGet();
         request.handle.future().complete(new EngineResult(id, request.request.promptTokenIds(),
                 sequence.generatedCopy(), request.text.text(), reason,

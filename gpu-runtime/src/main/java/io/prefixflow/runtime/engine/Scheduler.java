@@ -46,6 +46,7 @@ public final class Scheduler {
     private final ServabilityCheck check;
     private final String modelId;
     private final InFlightPrefixes inFlight;
+    private final LivePrefixes livePrefixes = new LivePrefixes();
     private final Map<String, Sequence> sequences = new HashMap<>();
     private final PriorityQueue<Sequence> waiting = new PriorityQueue<>(Sequence.SERVICE_ORDER);
     /** Running sequences in service order. */
@@ -94,8 +95,15 @@ public final class Scheduler {
         }
         Sequence sequence = new Sequence(request, nextArrival++, namespace(request.cacheSalt()), check.contextLength());
         if (config.prefixCaching()) {
-            sequence.numExpectedCachedTokens = kv.numCachedPrefixTokens(
-                    java.util.Arrays.copyOf(sequence.tokenArray(), request.promptLength()), sequence.namespace);
+            int[] prompt = java.util.Arrays.copyOf(sequence.tokenArray(), request.promptLength());
+            List<BlockHash> hashes = inFlight.hashes(prompt, sequence.namespace);
+            // a prefix another live request computes first counts as cached too: in a burst of requests on one
+            // document all but the first would otherwise count the whole document as work still to do
+            int sharedTokens = Math.min(livePrefixes.sharedBlocks(hashes), (prompt.length - 1) / kv.blockSize())
+                    * kv.blockSize();
+            sequence.numExpectedCachedTokens = Math.max(sharedTokens,
+                    kv.numCachedPrefixTokens(prompt, sequence.namespace));
+            livePrefixes.add(request.id(), hashes);
         }
         sequences.put(request.id(), sequence);
         waiting.add(sequence);
@@ -282,6 +290,7 @@ public final class Scheduler {
 
     private void remove(Sequence sequence) {
         sequences.remove(sequence.id());
+        livePrefixes.remove(sequence.id());
         if (sequence.running) {
             running.remove(sequence);
             inFlight.remove(sequence.id());

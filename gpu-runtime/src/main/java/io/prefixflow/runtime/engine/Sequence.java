@@ -39,7 +39,10 @@ final class Sequence {
     boolean running;
     /** Prompt tokens the prefix cache supplied at the first admission; -1 before it. */
     int numCachedPromptTokens = -1;
-    /** Prompt tokens the prefix cache held when the request was queued: its expected hit before admission. */
+    /**
+     * Prompt tokens the prefix cache held, or another live request's prompt shared, when the request was queued:
+     * its expected hit before admission.
+     */
     int numExpectedCachedTokens;
 
     /**

@@ -154,6 +154,38 @@ class EngineLifecycleTest {
     }
 
     @Test
+    void outstandingTokensCountRequestsSubmittedDuringALongStep() throws Exception {
+        int[] prompt = EngineTesting.randomTokens(new SplittableRandom(12), 10, model.config().vocabSize());
+        try (CpuModelRunner cpu = EngineTesting.runner(model, 64);
+             GatedRunner gate = new GatedRunner(cpu);
+             Engine engine = Engine.start(model, gate, SchedulerConfig.DEFAULT)) {
+            CompletableFuture<EngineResult> first = engine.submit(EngineRequest.greedy("a", prompt, 100)).result();
+            // the engine thread takes "a" and its first step waits at the gate: the last step's stats say nothing
+            CompletableFuture<EngineResult> second = engine.submit(EngineRequest.greedy("b", prompt, 50)).result();
+            assertEquals((10 + 100) + (10 + 50), engine.outstandingTokens(),
+                    "a request submitted while a step runs counts, whole prompt plus max_tokens");
+            // one more on the same prompt grown to three full blocks: it counts only what "b" does not share
+            int[] longer = Arrays.copyOf(prompt, 3 * EngineTesting.BLOCK_SIZE + 2);
+            System.arraycopy(prompt, 0, longer, 10, 10);
+            CompletableFuture<EngineResult> third = engine.submit(EngineRequest.greedy("c", longer, 20)).result();
+            assertEquals((10 + 100) + (10 + 50) + (longer.length + 20), engine.outstandingTokens(),
+                    "10 tokens are no full block: nothing is shared yet");
+            CompletableFuture<EngineResult> fourth = engine.submit(EngineRequest.greedy("d", longer, 20)).result();
+            assertEquals((10 + 100) + (10 + 50) + (longer.length + 20) + (2 + 20), engine.outstandingTokens(),
+                    "the three full blocks \"c\" brings count once");
+            gate.open();
+            for (CompletableFuture<EngineResult> f : List.of(first, second, third, fourth)) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (engine.outstandingTokens() != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(0, engine.outstandingTokens(), "nothing is counted twice once all are done");
+        }
+    }
+
+    @Test
     void duplicateLiveIdsAreRejected() throws Exception {
         int[] prompt = EngineTesting.randomTokens(new SplittableRandom(8), 10, model.config().vocabSize());
         try (CpuModelRunner runner = EngineTesting.runner(model, 64);

@@ -66,6 +66,33 @@ class SchedulerTest {
     }
 
     @Test
+    void outstandingWorkCountsAPrefixSharedByQueuedRequestsOnce() {
+        Scheduler scheduler = scheduler(64, new SchedulerConfig(100, 8, true));
+        int[] shared = {1, 2, 3, 4, 5, 6, 7, 8};
+        // three queued requests on one 8-token prefix (2 blocks), nothing cached yet: the first computes the prefix
+        for (int i = 0; i < 3; i++) {
+            int[] prompt = java.util.Arrays.copyOf(shared, 11);
+            prompt[8] = 20 + i;
+            prompt[9] = 21;
+            prompt[10] = 22;
+            scheduler.add(new EngineRequest("q" + i, prompt, SamplingParams.greedy(4), Priority.THROUGHPUT, ""));
+        }
+        // 11 + 3 + 3 prompt tokens, 3 x 4 to generate
+        assertEquals(17 + 12, scheduler.stats().outstandingTokens());
+        // another tenant's salt is another namespace: nothing shared
+        int[] other = java.util.Arrays.copyOf(shared, 11);
+        scheduler.add(new EngineRequest("salted", other, SamplingParams.greedy(4), Priority.THROUGHPUT, "tenant-b"));
+        assertEquals(17 + 12 + 11 + 4, scheduler.stats().outstandingTokens());
+        // once the requests holding the prefix are gone, a new one counts it again (nothing was computed)
+        for (String id : List.of("q0", "q1", "q2", "salted")) {
+            scheduler.abort(id);
+        }
+        scheduler.add(new EngineRequest("late", java.util.Arrays.copyOf(shared, 11), SamplingParams.greedy(4),
+                Priority.THROUGHPUT, ""));
+        assertEquals(11 + 4, scheduler.stats().outstandingTokens());
+    }
+
+    @Test
     void unservableRequestsAreRefusedWithTheReason() {
         Scheduler scheduler = scheduler(4, SchedulerConfig.DEFAULT);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
