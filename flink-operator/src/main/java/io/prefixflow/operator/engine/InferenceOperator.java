@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.metrics.Counter;
@@ -92,6 +93,8 @@ public final class InferenceOperator extends AbstractStreamOperator<Completion>
     private transient int subtask;
     private transient Counter routedRequests;
     private transient Counter routedPromptTokens;
+    /** Per prepare subtask, the route sequence number of the last request taken from it (for load reports). */
+    private transient AtomicLongArray receivedRouteSeqs;
     private transient volatile boolean closing;
 
     InferenceOperator(StreamOperatorParameters<Completion> parameters, InferenceSettings settings,
@@ -129,9 +132,11 @@ public final class InferenceOperator extends AbstractStreamOperator<Completion>
         EngineMetricGauges.register(getMetricGroup(), engine, () -> numLive);
         routedRequests = getMetricGroup().addGroup("prefixflow").counter("routedRequests");
         routedPromptTokens = getMetricGroup().addGroup("prefixflow").counter("routedPromptTokens");
+        // the prepare stage runs at this operator's parallelism (the job builds them so)
+        receivedRouteSeqs = new AtomicLongArray(getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
         if (loadChannel != null) {
             loadPublisher = loadChannel.startPublisher(getRuntimeContext().getJobInfo().getJobId().toString(),
-                    subtask, engine::outstandingTokens);
+                    subtask, engine::outstandingTokens, this::receivedRouteSeqs);
         }
         for (InFlightRequest request : restored) {
             start(new LiveRequest(request, nextEngineId(request.getPrepared())));
@@ -148,6 +153,22 @@ public final class InferenceOperator extends AbstractStreamOperator<Completion>
         routedRequests.inc();
         routedPromptTokens.inc(prepared.getPromptTokenIds().length);
         start(new LiveRequest(prepared, nextEngineId(prepared)));
+        // after start: a report that acknowledges the request counts its work
+        int router = prepared.getRouterIndex();
+        if (prepared.getRouteSeq() > 0 && router >= 0 && router < receivedRouteSeqs.length()) {
+            receivedRouteSeqs.accumulateAndGet(router, prepared.getRouteSeq(), Math::max);
+        }
+        if (loadPublisher != null) {
+            loadPublisher.nudge();
+        }
+    }
+
+    private long[] receivedRouteSeqs() {
+        long[] seqs = new long[receivedRouteSeqs.length()];
+        for (int r = 0; r < seqs.length; r++) {
+            seqs[r] = receivedRouteSeqs.get(r);
+        }
+        return seqs;
     }
 
     @Override

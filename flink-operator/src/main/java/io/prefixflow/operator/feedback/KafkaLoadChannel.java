@@ -3,6 +3,7 @@ package io.prefixflow.operator.feedback;
 import java.io.Serializable;
 import java.util.Objects;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Where load reports travel: a Kafka topic (one partition is plenty: p reports per interval), created by the
@@ -23,13 +24,20 @@ public record KafkaLoadChannel(String bootstrapServers, String topic, long inter
         }
     }
 
-    /** Starts reporting {@code outstandingTokens} of one inference subtask every interval, on its own thread. */
-    public LoadPublisher startPublisher(String jobId, int subtask, LongSupplier outstandingTokens) {
-        return new LoadPublisher(this, jobId, subtask, outstandingTokens);
+    /**
+     * Starts reporting {@code outstandingTokens} of one inference subtask every interval, on its own thread, with
+     * the route sequence number of the last request it took from each router ({@link LoadReport}).
+     */
+    public LoadPublisher startPublisher(String jobId, int subtask, LongSupplier outstandingTokens,
+                                        Supplier<long[]> receivedRouteSeqs) {
+        return new LoadPublisher(this, jobId, subtask, outstandingTokens, receivedRouteSeqs);
     }
 
-    /** Starts reading the reports of {@code numSubtasks} inference subtasks of job {@code jobId}, on its own thread. */
-    public LoadSubscriber startSubscriber(String jobId, int numSubtasks) {
-        return new LoadSubscriber(this, jobId, numSubtasks);
+    /**
+     * Starts reading the reports of {@code numSubtasks} inference subtasks of job {@code jobId}, on its own thread,
+     * for the router of prepare subtask {@code routerIndex}.
+     */
+    public LoadSubscriber startSubscriber(String jobId, int numSubtasks, int routerIndex) {
+        return new LoadSubscriber(this, jobId, numSubtasks, routerIndex);
     }
 }

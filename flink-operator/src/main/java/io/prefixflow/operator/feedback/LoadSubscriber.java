@@ -26,8 +26,12 @@ import org.slf4j.LoggerFactory;
 public final class LoadSubscriber implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoadSubscriber.class);
 
+    /** Longest wait between looks for the topic (the first publisher creates it). */
+    private static final long TOPIC_POLL_MS = 500;
+
     private final KafkaLoadChannel channel;
     private final String jobId;
+    private final int routerIndex;
     private final AtomicReferenceArray<LoadReport> latest;
     private final LoadReport[] applied;
     private final AtomicLong numReports = new AtomicLong();
@@ -36,9 +40,10 @@ public final class LoadSubscriber implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
 
-    LoadSubscriber(KafkaLoadChannel channel, String jobId, int numSubtasks) {
+    LoadSubscriber(KafkaLoadChannel channel, String jobId, int numSubtasks, int routerIndex) {
         this.channel = channel;
         this.jobId = jobId;
+        this.routerIndex = routerIndex;
         this.latest = new AtomicReferenceArray<>(numSubtasks);
         this.applied = new LoadReport[numSubtasks];
         Properties props = new Properties();
@@ -89,7 +94,7 @@ public final class LoadSubscriber implements AutoCloseable {
                 return partitions;
             }
             try {
-                Thread.sleep(channel.intervalMs());
+                Thread.sleep(Math.min(channel.intervalMs(), TOPIC_POLL_MS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return List.of();
@@ -120,7 +125,7 @@ public final class LoadSubscriber implements AutoCloseable {
             LoadReport report = latest.get(s);
             if (report != null && report != applied[s]) {
                 applied[s] = report;
-                router.reportLoad(s, report.outstandingTokens(), nowMs);
+                router.reportLoad(s, report.outstandingTokens(), report.receivedRouteSeq(routerIndex), nowMs);
             }
         }
     }

@@ -93,7 +93,7 @@ public final class PrepareFunction extends ProcessFunction<InferenceRequest, Pre
         expectedCachedTokens = group.counter("expectedCachedTokens");
         if (loadChannel != null) {
             loadReports = loadChannel.startSubscriber(getRuntimeContext().getJobInfo().getJobId().toString(),
-                    parallelism);
+                    parallelism, task.getIndexOfThisSubtask());
             group.gauge("loadReports", (Gauge<Long>) loadReports::numReports);
         }
     }
@@ -147,6 +147,7 @@ public final class PrepareFunction extends ProcessFunction<InferenceRequest, Pre
                 new RouteRequest(request.getCacheKey(), tokens, request.getMaxTokens(), namespace), nowMs);
         decisions.get(decision.reason()).inc();
         expectedCachedTokens.inc(decision.matchedPromptTokens());
-        out.collect(new PreparedRequest(request, tokens, subtaskKeys.keyOf(decision.subtask()), nowMs));
+        out.collect(new PreparedRequest(request, tokens, subtaskKeys.keyOf(decision.subtask()), nowMs,
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), decision.routeSeq()));
     }
 }

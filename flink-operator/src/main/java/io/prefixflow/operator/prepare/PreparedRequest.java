@@ -17,6 +17,8 @@ public final class PreparedRequest {
     private int[] promptTokenIds;
     private String routingKey;
     private long receivedAtMs;
+    private int routerIndex;
+    private long routeSeq;
 
     /** For Flink's POJO serializer. */
     public PreparedRequest() {
@@ -29,10 +31,26 @@ public final class PreparedRequest {
      * @param receivedAtMs   wall-clock time the prepare stage took it, ms since the epoch
      */
     public PreparedRequest(InferenceRequest request, int[] promptTokenIds, String routingKey, long receivedAtMs) {
+        this(request, promptTokenIds, routingKey, receivedAtMs, 0, 0);
+    }
+
+    /**
+     * @param request        the decoded request
+     * @param promptTokenIds its prompt's ids
+     * @param routingKey     the key it is routed by
+     * @param receivedAtMs   wall-clock time the prepare stage took it, ms since the epoch
+     * @param routerIndex    the prepare subtask that routed it
+     * @param routeSeq       that router's sequence number of the decision, 0 for none (acknowledged in the
+     *                       inference subtask's load reports)
+     */
+    public PreparedRequest(InferenceRequest request, int[] promptTokenIds, String routingKey, long receivedAtMs,
+                           int routerIndex, long routeSeq) {
         this.request = Objects.requireNonNull(request, "request");
         this.promptTokenIds = Objects.requireNonNull(promptTokenIds, "promptTokenIds");
         this.routingKey = Objects.requireNonNull(routingKey, "routingKey");
         this.receivedAtMs = receivedAtMs;
+        this.routerIndex = routerIndex;
+        this.routeSeq = routeSeq;
     }
 
     public InferenceRequest getRequest() {
@@ -67,18 +85,36 @@ public final class PreparedRequest {
         this.receivedAtMs = receivedAtMs;
     }
 
+    public int getRouterIndex() {
+        return routerIndex;
+    }
+
+    public void setRouterIndex(int routerIndex) {
+        this.routerIndex = routerIndex;
+    }
+
+    public long getRouteSeq() {
+        return routeSeq;
+    }
+
+    public void setRouteSeq(long routeSeq) {
+        this.routeSeq = routeSeq;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof PreparedRequest other
                 && Objects.equals(request, other.request)
                 && Arrays.equals(promptTokenIds, other.promptTokenIds)
                 && Objects.equals(routingKey, other.routingKey)
-                && receivedAtMs == other.receivedAtMs;
+                && receivedAtMs == other.receivedAtMs
+                && routerIndex == other.routerIndex
+                && routeSeq == other.routeSeq;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(request, Arrays.hashCode(promptTokenIds), routingKey, receivedAtMs);
+        return Objects.hash(request, Arrays.hashCode(promptTokenIds), routingKey, receivedAtMs, routerIndex, routeSeq);
     }
 
     @Override

@@ -41,8 +41,10 @@ import java.util.Objects;
  *
  * <p>Load reports ({@link #reportLoad}, from the inference subtasks every {@code loadReportIntervalMs}): while
  * the latest is younger than {@value #STALE_REPORT_INTERVALS} intervals, a subtask's load is its last report plus
- * the work this router sent it since (the estimate is not used), the bound above is absThreshold itself, the
- * subtasks holding the whole known prefix stay candidates when the rest of the prompt is short (a conversation
+ * the work this router sent it that the report does not include yet ({@link InFlightWork}: each decision has a
+ * route sequence number, each report says the last one the subtask had taken; the estimate is not used), the
+ * bound above is absThreshold itself, the subtasks holding the whole known prefix stay candidates when the rest
+ * of the prompt is short (a conversation
  * moved off an overloaded subtask stays where it moved), and a choice whose load is over balanceRel times the mean
  * plus absThreshold is replaced by a subtask at or below the mean (see {@link #spillTarget}). With every router
  * reading the same reports, independent routers see the same loads, which their own estimates could not give
@@ -89,7 +91,9 @@ public final class CacheAwareRouter implements Router {
     private final int[] candidates;
     private final long[] scores;
     private final double[] reportedTokens;
-    private final double[] sinceReportTokens;
+    private final InFlightWork inFlight;
+    /** The next decision's route sequence number; set from the clock at the first decision. */
+    private long nextRouteSeq;
     private final long staleReportMs;
     private long lastReportMs = Long.MIN_VALUE;
     private boolean reportsFresh;
@@ -123,24 +127,24 @@ public final class CacheAwareRouter implements Router {
         this.candidates = new int[numSubtasks];
         this.scores = new long[numSubtasks];
         this.reportedTokens = new double[numSubtasks];
-        this.sinceReportTokens = new double[numSubtasks];
+        this.inFlight = new InFlightWork(numSubtasks);
         this.staleReportMs = config.loadReportIntervalMs() * STALE_REPORT_INTERVALS;
     }
 
     @Override
-    public void reportLoad(int subtask, double outstandingTokens, long nowMs) {
+    public void reportLoad(int subtask, double outstandingTokens, long receivedRouteSeq, long nowMs) {
         if (staleReportMs <= 0 || subtask < 0 || subtask >= numSubtasks || !(outstandingTokens >= 0)
                 || Double.isInfinite(outstandingTokens)) {
             return;
         }
         reportedTokens[subtask] = outstandingTokens;
-        sinceReportTokens[subtask] = 0;
+        inFlight.received(subtask, receivedRouteSeq);
         lastReportMs = Math.max(lastReportMs, nowMs);
     }
 
-    /** Outstanding work of a subtask: its last report plus what this router sent it since, or the estimate. */
+    /** Outstanding work of a subtask: its last report plus what this router sent it beyond it, or the estimate. */
     private double view(int subtask) {
-        return reportsFresh ? reportedTokens[subtask] + sinceReportTokens[subtask] : loads.load(subtask);
+        return reportsFresh ? reportedTokens[subtask] + inFlight.tokens(subtask) : loads.load(subtask);
     }
 
     @Override
@@ -228,9 +232,14 @@ public final class CacheAwareRouter implements Router {
         int cached = chain.cachedPromptTokens(depth[best]);
         long work = (long) (chain.promptTokens() - cached) + Math.max(0, request.maxTokens());
         loads.add(best, work);
-        sinceReportTokens[best] += work;
+        if (nextRouteSeq == 0) {
+            // from the clock, so a restarted router's numbers follow its predecessor's
+            nextRouteSeq = Math.max(1, nowMs) << 10;
+        }
+        long routeSeq = nextRouteSeq++;
+        inFlight.sent(best, routeSeq, work);
         index.record(hashes, best, work, nowMs);
-        return new RoutingDecision(best, reason, cached, work);
+        return new RoutingDecision(best, reason, cached, work, routeSeq);
     }
 
     /**

@@ -36,6 +36,6 @@ public final class FingerprintRouter implements Router {
         String key = RoutingKeys.routingKey(request.cacheKey(), request.promptTokens(), blockSize, prefixBlocks,
                 request.namespace());
         int subtask = KeyGroupRangeAssignment.assignKeyToParallelOperator(key, maxParallelism, numSubtasks);
-        return new RoutingDecision(subtask, RoutingReason.FINGERPRINT, 0, 0);
+        return new RoutingDecision(subtask, RoutingReason.FINGERPRINT, 0, 0, 0);
     }
 }

@@ -22,6 +22,6 @@ public final class RoundRobinRouter implements Router {
     public RoutingDecision route(RouteRequest request, long nowMs) {
         int subtask = (int) (next % numSubtasks);
         next++;
-        return new RoutingDecision(subtask, RoutingReason.ROUND_ROBIN, 0, 0);
+        return new RoutingDecision(subtask, RoutingReason.ROUND_ROBIN, 0, 0, 0);
     }
 }

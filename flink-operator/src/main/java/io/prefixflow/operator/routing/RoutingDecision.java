@@ -10,8 +10,12 @@ import java.util.Objects;
  * @param matchedPromptTokens prompt tokens the router expects to be cached there (0 when it keeps no index)
  * @param workTokens          the work the router charged to the subtask: expected uncached prompt tokens plus
  *                            max_tokens (0 when it keeps no load estimate)
+ * @param routeSeq            this router's sequence number of the decision, increasing by one per decision, for
+ *                            the receiving subtask's load reports to acknowledge; 0 when the router reads no
+ *                            reports
  */
-public record RoutingDecision(int subtask, RoutingReason reason, int matchedPromptTokens, long workTokens) {
+public record RoutingDecision(int subtask, RoutingReason reason, int matchedPromptTokens, long workTokens,
+                              long routeSeq) {
     public RoutingDecision {
         if (subtask < 0) {
             throw new IllegalArgumentException("subtask must be >= 0, got " + subtask);

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The load channel on a real broker: publishers create the topic and report every interval; a subscriber hands
- * the latest report of each subtask of its own job to the router and skips everything else.
+ * the latest report of each subtask of its own job to the router, with the last route sequence number that
+ * subtask took from this router, and skips everything else.
  */
 class LoadFeedbackITCase {
     @RegisterExtension
@@ -27,6 +28,7 @@ class LoadFeedbackITCase {
     /** Keeps the last report per subtask; routes nothing. */
     private static final class LastReports implements Router {
         final Map<Integer, Double> tokens = new ConcurrentHashMap<>();
+        final Map<Integer, Long> receivedSeqs = new ConcurrentHashMap<>();
 
         @Override
         public RoutingDecision route(RouteRequest request, long nowMs) {
@@ -34,8 +36,9 @@ class LoadFeedbackITCase {
         }
 
         @Override
-        public void reportLoad(int subtask, double outstandingTokens, long nowMs) {
+        public void reportLoad(int subtask, double outstandingTokens, long receivedRouteSeq, long nowMs) {
             tokens.put(subtask, outstandingTokens);
+            receivedSeqs.put(subtask, receivedRouteSeq);
         }
     }
 
@@ -46,12 +49,15 @@ class LoadFeedbackITCase {
         AtomicLong first = new AtomicLong(1234);
         AtomicLong second = new AtomicLong(99);
         LastReports router = new LastReports();
-        try (LoadSubscriber subscriber = channel.startSubscriber("job-a", 2);
-             LoadPublisher p0 = channel.startPublisher("job-a", 0, first::get);
-             LoadPublisher p1 = channel.startPublisher("job-a", 1, second::get);
-             LoadPublisher other = channel.startPublisher("job-b", 0, () -> 7);
-             LoadPublisher beyond = channel.startPublisher("job-a", 5, () -> 8)) {
+        // this subscriber routes as prepare subtask 1: it reads the second sequence number of each report
+        try (LoadSubscriber subscriber = channel.startSubscriber("job-a", 2, 1);
+             LoadPublisher p0 = channel.startPublisher("job-a", 0, first::get, () -> new long[] {5, 41});
+             LoadPublisher p1 = channel.startPublisher("job-a", 1, second::get, () -> new long[] {6});
+             LoadPublisher other = channel.startPublisher("job-b", 0, () -> 7, () -> new long[0]);
+             LoadPublisher beyond = channel.startPublisher("job-a", 5, () -> 8, () -> new long[0])) {
             awaitReports(subscriber, router, Map.of(0, 1234.0, 1, 99.0));
+            // subtask 1 took nothing from router 1 (its report has no entry for it): 0
+            assertThat(router.receivedSeqs).isEqualTo(Map.of(0, 41L, 1, 0L));
             first.set(40_000);
             awaitReports(subscriber, router, Map.of(0, 40_000.0, 1, 99.0));
             KafkaJobTesting.produceRaw(KAFKA.kafka(), "prompts.load", List.<byte[][]>of(new byte[][] {null, new byte[] {9, 9, 9}}));
@@ -66,14 +72,38 @@ class LoadFeedbackITCase {
     }
 
     @Test
+    @Timeout(90)
+    void aNudgePublishesLongBeforeTheInterval() throws Exception {
+        // a minute between periodic reports: only nudges can deliver one within the test's time
+        KafkaLoadChannel channel = new KafkaLoadChannel(KAFKA.kafka().bootstrapServers(), "nudged.load", 60_000);
+        LastReports router = new LastReports();
+        long startNanos = System.nanoTime();
+        try (LoadSubscriber subscriber = channel.startSubscriber("job-n", 1, 0);
+             LoadPublisher publisher = channel.startPublisher("job-n", 0, () -> 321, () -> new long[] {9})) {
+            long deadline = startNanos + 45_000_000_000L;
+            // nudged again until one arrives: the subscriber may start reading after the first went out
+            while (!router.tokens.containsKey(0) && System.nanoTime() < deadline) {
+                publisher.nudge();
+                Thread.sleep(50);
+                subscriber.drainTo(router, System.currentTimeMillis());
+            }
+            assertThat(router.tokens).containsEntry(0, 321.0);
+            assertThat(router.receivedSeqs).containsEntry(0, 9L);
+            assertThat((System.nanoTime() - startNanos) / 1e9).as("seconds until the first report").isLessThan(50);
+        }
+    }
+
+    @Test
     void aReportRoundTripsAndBadBytesAreRefusedByName() {
-        LoadReport report = new LoadReport("job", 3, 4096, 1_700_000_000_000L);
+        LoadReport report = new LoadReport("job", 3, 4096, 1_700_000_000_000L, new long[] {0, 17, 1L << 50});
         assertThat(LoadReport.decode(report.encode())).isEqualTo(report);
         byte[] bytes = report.encode();
         assertThatThrownBy(() -> LoadReport.decode(java.util.Arrays.copyOf(bytes, bytes.length - 3)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("truncated");
-        bytes[0] = 2;
-        assertThatThrownBy(() -> LoadReport.decode(bytes)).hasMessageContaining("version 2");
+        assertThat(LoadReport.decode(bytes).receivedRouteSeq(2)).isEqualTo(1L << 50);
+        assertThat(LoadReport.decode(bytes).receivedRouteSeq(7)).isZero();
+        bytes[0] = 1;
+        assertThatThrownBy(() -> LoadReport.decode(bytes)).hasMessageContaining("version 1");
     }
 
     private static void awaitReports(LoadSubscriber subscriber, LastReports router, Map<Integer, Double> expected)

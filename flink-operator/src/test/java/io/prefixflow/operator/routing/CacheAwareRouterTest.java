@@ -171,6 +171,34 @@ class CacheAwareRouterTest {
     }
 
     @Test
+    void aReportCountsOnlyTheRequestsItAcknowledges() {
+        int p = 2;
+        CacheAwareConfig config = new CacheAwareConfig(100_000, 4096, 1.25, 10_000, 60_000, 100);
+        CacheAwareRouter router = new CacheAwareRouter(config, p, 1, 0, BLOCK);
+        for (int s = 0; s < p; s++) {
+            router.reportLoad(s, 0, 0, 0);
+        }
+        RoutingDecision[] sent = new RoutingDecision[3];
+        for (int i = 0; i < sent.length; i++) {
+            // one prefix: all three stay on its home, within the absolute bound of 4,096 tokens
+            sent[i] = router.route(behindSystemPrompt(4, i, 16), 10 + i);
+            assertThat(sent[i].routeSeq()).isEqualTo(sent[0].routeSeq() + i).isPositive();
+        }
+        int home = sent[0].subtask();
+        double before = router.load(home);
+        // the home took the first request only: the report's 500 tokens plus the work of what it has not taken
+        router.reportLoad(home, 500, sent[0].routeSeq(), 20);
+        assertThat(sent).extracting(RoutingDecision::subtask).containsOnly(home);
+        double notTaken = sent[1].workTokens() + sent[2].workTokens();
+        assertThat(router.load(home)).as("was %s", before).isEqualTo(500 + notTaken);
+        // the same report again changes nothing; one that took everything leaves the report's figure alone
+        router.reportLoad(home, 500, sent[0].routeSeq(), 30);
+        assertThat(router.load(home)).isEqualTo(500 + notTaken);
+        router.reportLoad(home, 500, sent[2].routeSeq(), 40);
+        assertThat(router.load(home)).isEqualTo(500);
+    }
+
+    @Test
     void withReportsAnOverloadedHolderPassesItsPrefixToOneSubtaskBelowTheMean() {
         int p = 8;
         CacheAwareConfig config = new CacheAwareConfig(100_000, 256, 1.25, 10_000, 60_000, 100);
