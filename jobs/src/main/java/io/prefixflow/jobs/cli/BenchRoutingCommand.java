@@ -49,7 +49,7 @@ final class BenchRoutingCommand implements Callable<Integer> {
     List<Integer> parallelisms = List.of(2, 8, 32, 128);
 
     @Option(names = "--workloads", split = ",", paramLabel = "W[,W...]",
-            description = "hot-system-prompt, zipf-documents, conversations, mix (default all).")
+            description = "hot-system-prompt, zipf-documents, conversations, mix (default: these four); qa.")
     List<String> workloads = List.of("hot-system-prompt", "zipf-documents", "conversations", "mix");
 
     @Option(names = "--requests-per-subtask", paramLabel = "N", description = "Requests per run = p * N (default 40).")

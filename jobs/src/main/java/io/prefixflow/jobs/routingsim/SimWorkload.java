@@ -20,17 +20,21 @@ import java.util.SplittableRandom;
  *       round by round (every live session's next turn), each round in a seeded random order.</li>
  *   <li>{@code mix}: each request from one of the three above, 1/3 each, drawn seeded; each stream keeps its
  *       own order.</li>
+ *   <li>{@code qa}: the shape of {@code bench --workload qa}: one of {@link #QA_DOCUMENTS} documents of 512
+ *       tokens in turn + a unique 32-token question; 32 output tokens (not in the default set: it is
+ *       the small case the real pipeline measures at parallelism 2).</li>
  * </ul>
  * Arrival times are all 0 here; {@link ArrivalSchedule} sets them.
  */
 public enum SimWorkload {
-    HOT_SYSTEM_PROMPT, ZIPF_DOCUMENTS, CONVERSATIONS, MIX;
+    HOT_SYSTEM_PROMPT, ZIPF_DOCUMENTS, CONVERSATIONS, MIX, QA;
 
     public static final int VOCAB_SIZE = 32_000;
     public static final int NUM_DOCUMENTS = 1_000;
     public static final double ZIPF_S = 1.1;
     public static final int DOCUMENT_TOKENS = 1024;
     public static final int TURNS_PER_SESSION = 8;
+    public static final int QA_DOCUMENTS = 4;
 
     /** The name used in options and output, e.g. {@code zipf-documents}. */
     public String label() {
@@ -46,7 +50,7 @@ public enum SimWorkload {
             }
         }
         throw new IllegalArgumentException("--workloads " + text
-                + ": expected hot-system-prompt, zipf-documents, conversations or mix");
+                + ": expected hot-system-prompt, zipf-documents, conversations, mix or qa");
     }
 
     /** {@code count} requests of this workload, the same for the same seed. */
@@ -56,6 +60,7 @@ public enum SimWorkload {
             case ZIPF_DOCUMENTS -> zipfDocuments(count, seed);
             case CONVERSATIONS -> conversations(count, seed);
             case MIX -> mix(count, seed);
+            case QA -> qa(count, seed);
         };
     }
 
@@ -81,6 +86,21 @@ public enum SimWorkload {
             int[] document = documents.computeIfAbsent(doc,
                     d -> tokens(new SplittableRandom(seed * 1_000_003L + d), DOCUMENT_TOKENS));
             out.add(new SimRequest(label() + "-" + i, label(), null, concat(system, document, tokens(random, 32)),
+                    tokens(random, 32), 0));
+        }
+        return out;
+    }
+
+    private List<SimRequest> qa(int count, long seed) {
+        SplittableRandom random = new SplittableRandom(seed ^ 0x9aL);
+        int[][] documents = new int[QA_DOCUMENTS][];
+        for (int d = 0; d < QA_DOCUMENTS; d++) {
+            documents[d] = tokens(random, 512);
+        }
+        List<SimRequest> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int[] document = documents[i % QA_DOCUMENTS];
+            out.add(new SimRequest(label() + "-" + i, label(), null, concat(document, tokens(random, 32)),
                     tokens(random, 32), 0));
         }
         return out;
