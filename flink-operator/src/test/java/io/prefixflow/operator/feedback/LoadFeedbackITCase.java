@@ -74,13 +74,12 @@ class LoadFeedbackITCase {
     @Test
     @Timeout(90)
     void aNudgePublishesLongBeforeTheInterval() throws Exception {
-        // a minute between periodic reports: only nudges can deliver one within the test's time
-        KafkaLoadChannel channel = new KafkaLoadChannel(KAFKA.kafka().bootstrapServers(), "nudged.load", 60_000);
+        // an hour between periodic reports: a report that arrives within the test can only come from a nudge
+        KafkaLoadChannel channel = new KafkaLoadChannel(KAFKA.kafka().bootstrapServers(), "nudged.load", 3_600_000);
         LastReports router = new LastReports();
-        long startNanos = System.nanoTime();
         try (LoadSubscriber subscriber = channel.startSubscriber("job-n", 1, 0);
              LoadPublisher publisher = channel.startPublisher("job-n", 0, () -> 321, () -> new long[] {9})) {
-            long deadline = startNanos + 45_000_000_000L;
+            long deadline = System.nanoTime() + 60_000_000_000L;
             // nudged again until one arrives: the subscriber may start reading after the first went out
             while (!router.tokens.containsKey(0) && System.nanoTime() < deadline) {
                 publisher.nudge();
@@ -89,7 +88,6 @@ class LoadFeedbackITCase {
             }
             assertThat(router.tokens).containsEntry(0, 321.0);
             assertThat(router.receivedSeqs).containsEntry(0, 9L);
-            assertThat((System.nanoTime() - startNanos) / 1e9).as("seconds until the first report").isLessThan(50);
         }
     }
 

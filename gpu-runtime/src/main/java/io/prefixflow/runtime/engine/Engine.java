@@ -66,7 +66,12 @@ public final class Engine implements AutoCloseable {
     private final AtomicLong queuedTokens = new AtomicLong();
     /** Engine-thread only: the queued tokens of the requests taken since {@link #lastStats} was last set. */
     private long takenQueuedTokens;
-    /** Prompt blocks of the live requests, from submission to completion; guarded by itself. */
+    /**
+     * Prompt blocks of the live requests, from submission to completion; guarded by itself. NOTE: the scheduler
+     * keeps its own for the requests it holds: it is engine-thread only and also runs without an engine (in
+     * {@code bench-routing}), while this one is read on the submitting thread, before the engine thread takes a
+     * request.
+     */
     private final LivePrefixes submittedPrefixes = new LivePrefixes();
     private final AtomicLong numFinished = new AtomicLong();
     /** Written under lifecycleLock: set once no command will be taken any more. */
@@ -329,8 +334,7 @@ public final class Engine implements AutoCloseable {
             List<BlockHash> hashes = BlockHasher.hashFullBlocks(r.promptTokenIds(), blockSize,
                     BlockHasher.namespace(model.name(), r.cacheSalt()));
             synchronized (submittedPrefixes) {
-                sharedTokens = Math.min(submittedPrefixes.sharedBlocks(hashes), (promptLength - 1) / blockSize)
-                        * blockSize;
+                sharedTokens = submittedPrefixes.sharedTokens(hashes, promptLength, blockSize);
                 submittedPrefixes.add(r.id(), hashes);
             }
         }

@@ -14,13 +14,17 @@ final class LivePrefixes {
     private final Map<BlockHash, Integer> counts = new HashMap<>();
     private final Map<String, List<BlockHash>> byRequest = new HashMap<>();
 
-    /** Full blocks at the start of {@code hashes} that some live request's prompt has too. */
-    int sharedBlocks(List<BlockHash> hashes) {
+    /**
+     * Leading tokens of a prompt of {@code promptLength} tokens, whose full blocks hash to {@code hashes}, that some
+     * live request's prompt has too: whole blocks, at most all but the last token's, as the cache would give them.
+     */
+    int sharedTokens(List<BlockHash> hashes, int promptLength, int blockSize) {
+        int limit = Math.min(hashes.size(), (promptLength - 1) / blockSize);
         int n = 0;
-        while (n < hashes.size() && counts.containsKey(hashes.get(n))) {
+        while (n < limit && counts.containsKey(hashes.get(n))) {
             n++;
         }
-        return n;
+        return n * blockSize;
     }
 
     void add(String requestId, List<BlockHash> hashes) {

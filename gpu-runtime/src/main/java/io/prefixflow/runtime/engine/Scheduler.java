@@ -99,10 +99,8 @@ public final class Scheduler {
             List<BlockHash> hashes = inFlight.hashes(prompt, sequence.namespace);
             // a prefix another live request computes first counts as cached too: in a burst of requests on one
             // document all but the first would otherwise count the whole document as work still to do
-            int sharedTokens = Math.min(livePrefixes.sharedBlocks(hashes), (prompt.length - 1) / kv.blockSize())
-                    * kv.blockSize();
-            sequence.numExpectedCachedTokens = Math.max(sharedTokens,
-                    kv.numCachedPrefixTokens(prompt, sequence.namespace));
+            sequence.numExpectedCachedTokens = Math.max(livePrefixes.sharedTokens(hashes, prompt.length,
+                    kv.blockSize()), kv.numCachedPrefixTokens(hashes, prompt.length));
             livePrefixes.add(request.id(), hashes);
         }
         sequences.put(request.id(), sequence);

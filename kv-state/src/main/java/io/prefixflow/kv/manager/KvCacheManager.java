@@ -117,14 +117,17 @@ public final class KvCacheManager {
     /**
      * How many leading tokens of a prompt the prefix cache holds now (a multiple of the block size, at most all
      * but the last token), without admitting anything: what {@link #tryAllocate} would find if called now.
+     *
+     * @param promptBlockHashes the chained hashes of the prompt's full blocks
+     *                          ({@link BlockHasher#hashFullBlocks} with this manager's block size and namespace)
+     * @param promptLength      the prompt's tokens
      */
-    public int numCachedPrefixTokens(int[] promptTokenIds, BlockHash namespace) {
-        Objects.requireNonNull(namespace, "namespace");
-        if (promptTokenIds.length == 0) {
+    public int numCachedPrefixTokens(List<BlockHash> promptBlockHashes, int promptLength) {
+        Objects.requireNonNull(promptBlockHashes, "promptBlockHashes");
+        if (promptLength == 0) {
             return 0;
         }
-        List<BlockHash> hashes = BlockHasher.hashFullBlocks(promptTokenIds, blockSize, namespace);
-        return numCachedPrefixBlocks(hashes, promptTokenIds.length) * blockSize;
+        return numCachedPrefixBlocks(promptBlockHashes, promptLength) * blockSize;
     }
 
     /** Leading blocks of a prompt the cache holds, at most all but its last token's (see the class note). */
