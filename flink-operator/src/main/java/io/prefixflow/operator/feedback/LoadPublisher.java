@@ -1,5 +1,6 @@
 package io.prefixflow.operator.feedback;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,13 +27,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes one inference subtask's outstanding work every interval from a daemon thread of its own, so a slow or
  * absent broker never stalls the task thread; a failed send is logged once and retried at the next interval.
- * {@link #nudge} publishes sooner, {@value #NUDGE_DELAY_MS} ms after the subtask took new requests.
+ * {@link #nudge} publishes sooner, {@value #NUDGE_DELAY_MS} ms after the subtask took new requests. A periodic
+ * report that would say what the last one said is left out, except every {@value #KEEP_ALIVE_INTERVALS}th
+ * interval, so readers still see the subtask alive (they ignore reports older than 20 intervals).
  *
  * <p>NOTE: why nudges. With reports only every interval, subtasks report at staggered moments; during a burst
  * one subtask's report already counts what the other prepare subtasks sent it while another's still says it is
  * idle, and every router sends the rest to the one that looks idle (measured on {@code bench --workload qa} at
  * parallelism 2: the last 12 of 64 requests to one subtask, 36/28). A report soon after new work arrives keeps
  * the subtasks' reports of the same age.
+ *
+ * <p>NOTE: why unchanged reports are left out. Each report is a produce and a fetch per prepare subtask on the
+ * broker; on {@code bench --workload shared-prefix --num-groups 1} at parallelism 2 (2 vCPUs, broker in the same
+ * JVM) reports every 100 ms took 3 to 5 % of the CPU the engines needed (per-thread CPU time during the run:
+ * broker request handlers, producer and subscriber threads), and the cache-aware run was that much slower than
+ * round-robin at the same placement.
  */
 public final class LoadPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoadPublisher.class);
@@ -50,6 +59,15 @@ public final class LoadPublisher implements AutoCloseable {
     private final AtomicBoolean nudged = new AtomicBoolean();
     /** How soon after a nudge the report goes out: requests taken meanwhile are in the same report. */
     static final long NUDGE_DELAY_MS = 5;
+    /** An unchanged report is repeated every this many intervals. */
+    static final int KEEP_ALIVE_INTERVALS = 5;
+
+    // the last report sent; written only on the timer thread
+    private long lastOutstandingTokens = -1;
+    private long[] lastRouteSeqs = new long[0];
+    private long lastSentMs = Long.MIN_VALUE;
+    /** Set by the producer's callback when a send failed: the next report goes out even if unchanged. */
+    private volatile boolean resend;
 
     LoadPublisher(KafkaLoadChannel channel, String jobId, int subtask, LongSupplier outstandingTokens,
                   Supplier<long[]> receivedRouteSeqs) {
@@ -71,7 +89,8 @@ public final class LoadPublisher implements AutoCloseable {
             return thread;
         });
         timer.execute(this::createTopicIfMissing);
-        timer.scheduleWithFixedDelay(this::publish, channel.intervalMs(), channel.intervalMs(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> publish(false), channel.intervalMs(), channel.intervalMs(),
+                TimeUnit.MILLISECONDS);
     }
 
     private void createTopicIfMissing() {
@@ -107,23 +126,37 @@ public final class LoadPublisher implements AutoCloseable {
 
     private void publishNudged() {
         nudged.set(false);
-        publish();
+        publish(true);
     }
 
-    private void publish() {
+    private void publish(boolean nudge) {
         try {
             // sequence numbers first: a request taken in between is then counted, never acknowledged unseen
             long[] seqs = receivedRouteSeqs.get();
-            LoadReport report = new LoadReport(jobId, subtask, outstandingTokens.getAsLong(),
-                    System.currentTimeMillis(), seqs);
+            long tokens = outstandingTokens.getAsLong();
+            long nowMs = System.currentTimeMillis();
+            boolean unchanged = tokens == lastOutstandingTokens && Arrays.equals(seqs, lastRouteSeqs);
+            if (!nudge && !resend && unchanged
+                    && nowMs - lastSentMs < KEEP_ALIVE_INTERVALS * channel.intervalMs()) {
+                return;
+            }
+            resend = false;
+            LoadReport report = new LoadReport(jobId, subtask, tokens, nowMs, seqs);
             producer.send(new ProducerRecord<>(channel.topic(), null, report.encode()), (metadata, error) -> {
-                if (error != null && !failureLogged) {
-                    failureLogged = true;
-                    LOG.warn("load report of subtask {} not sent (routing falls back to its own estimate): {}",
-                            subtask, error.toString());
+                if (error != null) {
+                    resend = true;
+                    if (!failureLogged) {
+                        failureLogged = true;
+                        LOG.warn("load report of subtask {} not sent (routing falls back to its own estimate): {}",
+                                subtask, error.toString());
+                    }
                 }
             });
+            lastOutstandingTokens = tokens;
+            lastRouteSeqs = seqs;
+            lastSentMs = nowMs;
         } catch (RuntimeException e) {
+            resend = true;
             if (!failureLogged) {
                 failureLogged = true;
                 LOG.warn("load report of subtask {} not sent: {}", subtask, e.toString());

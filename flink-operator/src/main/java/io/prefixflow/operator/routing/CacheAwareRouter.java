@@ -23,7 +23,9 @@ import java.util.Objects;
  *   eligible    = candidates whose outstanding work ({@link LoadEstimate}) is within absThreshold / numRouters
  *                 of the least loaded candidate's
  *   choice      = the eligible candidate holding the deepest prefix, then the least loaded, equal ones in turn
- *                 from a position given by the router's index (as round-robin's offsets)
+ *                 from a position given by the router's index (as round-robin's offsets); for a new document
+ *                 the first eligible of its pinned choices in their rendezvous order, load aside (a bounded-load
+ *                 consistent hash: routers whose views differ a little still agree)
  * </pre>
  * So a prefix that is a 1/p share of the traffic or less stays on one subtask (rendezvous hashing: all routers agree
  * without talking), a hot one (a system prompt before everything, a popular document) is replicated on as many
@@ -43,7 +45,8 @@ import java.util.Objects;
  * the latest is younger than {@value #STALE_REPORT_INTERVALS} intervals, a subtask's load is its last report plus
  * the work this router sent it that the report does not include yet ({@link InFlightWork}: each decision has a
  * route sequence number, each report says the last one the subtask had taken; the estimate is not used), the
- * bound above is absThreshold itself, the subtasks holding the whole known prefix stay candidates when the rest
+ * bound above is absThreshold itself and applies to finish times (load plus the prompt tokens of the request the
+ * candidate does not hold), the subtasks holding the whole known prefix stay candidates when the rest
  * of the prompt is short (a conversation
  * moved off an overloaded subtask stays where it moved), and a choice whose load is over balanceRel times the mean
  * plus absThreshold is replaced by a subtask at or below the mean (see {@link #spillTarget}). With every router
@@ -184,35 +187,42 @@ public final class CacheAwareRouter implements Router {
             }
         }
         int unknownBlocks = hashes.size() - known;
+        boolean pinnedNew = false;
         boolean newKey = known == 0 && chain.rootEntries() == 1;
         if (unknownBlocks > 0 && numCandidates > 1 && (newKey || unknownBlocks >= PIN_BLOCKS)) {
             int pinChoices = reportsFresh && known > 0 ? PIN_CHOICES_WITH_REPORTS : PIN_CHOICES;
             numCandidates = narrow(numCandidates, newKey ? 1 : Math.min(pinChoices, numCandidates),
                     hashes.get(known));
             narrowedAt = known;
+            pinnedNew = true;
         }
         if (reportsFresh && unknownBlocks < PIN_BLOCKS) {
             numCandidates = addHoldersOfAll(numCandidates, known);
         }
         lastNumCandidates = numCandidates;
-        double minLoad = Double.POSITIVE_INFINITY;
+        // with reports, a candidate is judged by when it would be done with the request (its load plus the
+        // prompt it lacks), so the holder of a document keeps it until its lead exceeds the document's prefill
+        double minFinish = Double.POSITIVE_INFINITY;
         for (int c = 0; c < numCandidates; c++) {
-            minLoad = Math.min(minLoad, view(candidates[c]));
+            minFinish = Math.min(minFinish, finish(candidates[c], chain));
         }
-        double bound = minLoad + (reportsFresh ? absTokens : absTokens / numRouters);
+        double bound = minFinish + (reportsFresh ? absTokens : absTokens / numRouters);
         int best = -1;
         double bestLoad = 0;
         int bestTurn = 0;
         for (int c = 0; c < numCandidates; c++) {
             int s = candidates[c];
             double load = view(s);
-            if (load > bound) {
+            if (finish(s, chain) > bound) {
                 continue;
             }
-            int turn = Math.floorMod(c - routerIndex, numCandidates);
-            // within the bound: the deepest holder; equal ones by load, then in turn from a per-router position
+            // within the bound: the deepest holder; equal ones by load, then in turn from a per-router position;
+            // a new document's pinned choices by their rendezvous order instead of load (c is that order): a
+            // bounded-load consistent hash, so that routers whose views of the loads differ agree on its home
+            int turn = pinnedNew ? c : Math.floorMod(c - routerIndex, numCandidates);
+            boolean byLoad = !pinnedNew && load != bestLoad;
             boolean better = best < 0 || depth[s] > depth[best]
-                    || (depth[s] == depth[best] && (load < bestLoad || (load == bestLoad && turn < bestTurn)));
+                    || (depth[s] == depth[best] && (byLoad ? load < bestLoad : turn < bestTurn));
             if (better) {
                 best = s;
                 bestLoad = load;
@@ -240,6 +250,12 @@ public final class CacheAwareRouter implements Router {
         inFlight.sent(best, routeSeq, work);
         index.record(hashes, best, work, nowMs);
         return new RoutingDecision(best, reason, cached, work, routeSeq);
+    }
+
+    /** A candidate's load, plus with fresh reports the prompt tokens of the request it does not hold. */
+    private double finish(int subtask, RoutingChain chain) {
+        double load = view(subtask);
+        return reportsFresh ? load + chain.promptTokens() - chain.cachedPromptTokens(depth[subtask]) : load;
     }
 
     /**

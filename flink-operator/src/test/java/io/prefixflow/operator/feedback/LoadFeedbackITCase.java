@@ -92,6 +92,28 @@ class LoadFeedbackITCase {
     }
 
     @Test
+    @Timeout(90)
+    void anUnchangedReportIsOnlyRepeatedAsAKeepAlive() throws Exception {
+        int intervalMs = 20;
+        KafkaLoadChannel channel = new KafkaLoadChannel(KAFKA.kafka().bootstrapServers(), "quiet.load", intervalMs);
+        AtomicLong tokens = new AtomicLong(500);
+        LastReports router = new LastReports();
+        try (LoadSubscriber subscriber = channel.startSubscriber("job-q", 1, 0);
+             LoadPublisher publisher = channel.startPublisher("job-q", 0, tokens::get, () -> new long[] {3})) {
+            awaitReports(subscriber, router, Map.of(0, 500.0));
+            long before = subscriber.numReports();
+            long startNanos = System.nanoTime();
+            Thread.sleep(2_000);
+            double elapsedIntervals = (System.nanoTime() - startNanos) / 1e6 / intervalMs;
+            long quiet = subscriber.numReports() - before;
+            // every interval would be ~100 reports; keep-alives alone at most one per KEEP_ALIVE_INTERVALS
+            assertThat(quiet).isBetween(1L, (long) (elapsedIntervals / LoadPublisher.KEEP_ALIVE_INTERVALS) + 2);
+            tokens.set(777);
+            awaitReports(subscriber, router, Map.of(0, 777.0));
+        }
+    }
+
+    @Test
     void aReportRoundTripsAndBadBytesAreRefusedByName() {
         LoadReport report = new LoadReport("job", 3, 4096, 1_700_000_000_000L, new long[] {0, 17, 1L << 50});
         assertThat(LoadReport.decode(report.encode())).isEqualTo(report);

@@ -199,6 +199,50 @@ class CacheAwareRouterTest {
     }
 
     @Test
+    void independentRoutersGiveANewDocumentTheSameHomeWhileTheirViewsAreWithinTheBound() {
+        int p = 2;
+        CacheAwareConfig config = new CacheAwareConfig(100_000, 1024, 1.25, 10_000, 60_000, 0);
+        Set<Integer> homes = new HashSet<>();
+        for (int doc = 0; doc < 20; doc++) {
+            CacheAwareRouter a = new CacheAwareRouter(config, p, 2, 0, BLOCK);
+            CacheAwareRouter b = new CacheAwareRouter(config, p, 2, 1, BLOCK);
+            // b has already sent a short private prompt somewhere: its view differs from a's, within the bound
+            b.route(new RouteRequest(null, new int[] {7, 8, 9}, 16, NS), 0);
+            int[] tokens = new int[12 * BLOCK + 32];
+            for (int t = 0; t < tokens.length; t++) {
+                tokens[t] = doc * 100_000 + t;
+            }
+            int home = a.route(new RouteRequest(null, tokens, 32, NS), 1).subtask();
+            assertThat(b.route(new RouteRequest(null, tokens, 32, NS), 1).subtask()).as("document %d", doc)
+                    .isEqualTo(home);
+            homes.add(home);
+        }
+        assertThat(homes).as("documents hashed over both subtasks").containsExactlyInAnyOrder(0, 1);
+    }
+
+    @Test
+    void withReportsTheHolderKeepsARequestWhileItsLeadIsBelowThePrefillItSaves() {
+        int p = 2;
+        CacheAwareConfig config = new CacheAwareConfig(100_000, 256, 1.25, 10_000, 60_000, 100);
+        CacheAwareRouter router = new CacheAwareRouter(config, p, 1, 0, BLOCK);
+        int home = router.route(behindSystemPrompt(5, 0, 16), 0).subtask();
+        int other = 1 - home;
+        // the home is 500 tokens ahead: more than the 256-token bound, less than the 256 cached tokens it saves
+        // plus the bound, so it is still done with the request first
+        router.reportLoad(home, 1_000, 10);
+        router.reportLoad(other, 500, 10);
+        RoutingDecision kept = router.route(behindSystemPrompt(5, 1, 16), 20);
+        assertThat(kept.subtask()).isEqualTo(home);
+        assertThat(kept.reason()).isEqualTo(RoutingReason.PREFIX_HIT);
+        // 900 ahead: past 256 + 256, the other subtask finishes first even with the prompt to compute
+        router.reportLoad(home, 1_400, 30);
+        router.reportLoad(other, 500, 30);
+        RoutingDecision moved = router.route(behindSystemPrompt(5, 2, 16), 40);
+        assertThat(moved.subtask()).isEqualTo(other);
+        assertThat(moved.matchedPromptTokens()).isZero();
+    }
+
+    @Test
     void withReportsAnOverloadedHolderPassesItsPrefixToOneSubtaskBelowTheMean() {
         int p = 8;
         CacheAwareConfig config = new CacheAwareConfig(100_000, 256, 1.25, 10_000, 60_000, 100);

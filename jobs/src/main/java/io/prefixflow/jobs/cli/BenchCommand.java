@@ -5,6 +5,7 @@ import io.prefixflow.jobs.bench.BenchMetrics;
 import io.prefixflow.jobs.bench.BenchReport;
 import io.prefixflow.jobs.bench.BenchRequest;
 import io.prefixflow.jobs.bench.DatasetFile;
+import io.prefixflow.jobs.bench.JitSettle;
 import io.prefixflow.jobs.bench.LengthSpec;
 import io.prefixflow.jobs.bench.RunMetrics;
 import io.prefixflow.jobs.bench.RunResult;
@@ -57,6 +58,11 @@ import picocli.CommandLine.Spec;
             "(input / output / shared tokens, groups): generation 32/256/-/-, summarization 768/32/-/-,",
             "qa 32/32/512/4 documents, conversation 48/48/-/8 sessions, shared-prefix 32/16/256/4 groups."})
 final class BenchCommand implements Callable<Integer> {
+    /** Before a measured run: wait until the JIT compiled at most this much over this window, up to the last. */
+    private static final long JIT_QUIET_WINDOW_MS = 1_000;
+    private static final long JIT_QUIET_COMPILE_MS = 20;
+    private static final long JIT_MAX_WAIT_MS = 30_000;
+
     @Spec
     CommandSpec spec;
 
@@ -140,8 +146,9 @@ final class BenchCommand implements Callable<Integer> {
     int warmupRequests = 8;
 
     @Option(names = "--warmup-run", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "With several runs: one unreported run of the first variant on another seed's prompts"
-                    + " first, so that no variant pays for the JVM's warm-up (default on; --no-warmup-run).")
+            description = "With several runs: one unreported run of each routing and cache variant (at the first"
+                    + " rate) on another seed's prompts first, so that no variant pays for the JVM's warm-up of its"
+                    + " own code (default on; --no-warmup-run).")
     boolean warmupRun = true;
 
     @Option(names = "--output", paramLabel = "DIR", description = "Where results go (default bench-results).")
@@ -176,6 +183,22 @@ final class BenchCommand implements Callable<Integer> {
             return routing.cliName() + "-routing_cache-"
                     + (prefixCache ? "on" : "off") + "_rate-" + rateText(ratePerS);
         }
+    }
+
+    /**
+     * One run of each routing and cache combination, at the first rate.
+     *
+     * <p>NOTE: why each, not only the first. With one warm-up run of the first variant, the variant measured first
+     * still compiled its own code in its measured run (per-thread CPU: 1.4 s of JIT in a 7-second cache-aware run
+     * against 0.5 s in the round-robin one after it), and {@code --compare routing} measured cache-aware 0.88 of
+     * round-robin in its first round, 0.96 and 1.04 in the two after.
+     */
+    static List<Variant> warmUpVariants(List<Variant> variants) {
+        Map<String, Variant> distinct = new LinkedHashMap<>();
+        for (Variant v : variants) {
+            distinct.putIfAbsent(v.routing() + "/" + v.prefixCache(), v);
+        }
+        return List.copyOf(distinct.values());
     }
 
     @Override
@@ -219,10 +242,13 @@ final class BenchCommand implements Callable<Integer> {
             try (LocalStack stack = LocalStack.start()) {
                 int index = 0;
                 if (warmupRun && variants.size() > 1) {
-                    RunResult discarded = runEmbedded(stack, variants.get(0), variants.size(), base,
-                            otherSeed(workloadSpec), tokenizer, objectives, workloadConfig);
-                    err.printf(Locale.ROOT, "warm-up run (not reported): %.3f req/s%n",
-                            discarded.metrics().requestThroughput());
+                    int warmUpIndex = variants.size();
+                    for (Variant v : warmUpVariants(variants)) {
+                        RunResult discarded = runEmbedded(stack, v, warmUpIndex++, base, otherSeed(workloadSpec),
+                                tokenizer, objectives, workloadConfig);
+                        err.printf(Locale.ROOT, "warm-up run of %s (not reported): %.3f req/s%n", v.name(),
+                                discarded.metrics().requestThroughput());
+                    }
                 }
                 for (Variant v : variants) {
                     results.add(runEmbedded(stack, v, index++, base, workloadSpec, tokenizer, objectives,
@@ -262,6 +288,9 @@ final class BenchCommand implements Callable<Integer> {
                 BenchRun.execute(stack.clientProperties(), topics, warmUp, new double[warmUp.size()], timeout, alive,
                         "warm-up");
             }
+            JitSettle.Result jit = JitSettle.await(JIT_QUIET_WINDOW_MS, JIT_QUIET_COMPILE_MS, JIT_MAX_WAIT_MS);
+            spec.commandLine().getErr().printf(Locale.ROOT, "JIT %s after %.1f s (%d ms of compiling meanwhile)%n",
+                    jit.settled() ? "quiet" : "still compiling", jit.waitedS(), jit.compileMs());
             return measure(v, stack.clientProperties(), topics, workloadSpec, tokenizer, objectives, alive,
                     workloadConfig);
         } catch (LocalStack.JobFailedException e) {
