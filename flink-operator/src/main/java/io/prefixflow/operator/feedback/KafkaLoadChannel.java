@@ -12,8 +12,11 @@ import java.util.function.Supplier;
  * @param bootstrapServers the job's Kafka cluster
  * @param topic            the load topic ({@code prefixflow.kafka.load-topic})
  * @param intervalMs       how often each inference subtask reports, ms (&gt; 0)
+ * @param minChangeTokens  the least change of the outstanding work that is worth a periodic report (&gt;= 1; a
+ *                         new route sequence number always is)
  */
-public record KafkaLoadChannel(String bootstrapServers, String topic, long intervalMs) implements Serializable {
+public record KafkaLoadChannel(String bootstrapServers, String topic, long intervalMs, long minChangeTokens)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public KafkaLoadChannel {
@@ -22,6 +25,14 @@ public record KafkaLoadChannel(String bootstrapServers, String topic, long inter
         if (intervalMs < 1) {
             throw new IllegalArgumentException("intervalMs must be >= 1, got " + intervalMs);
         }
+        if (minChangeTokens < 1) {
+            throw new IllegalArgumentException("minChangeTokens must be >= 1, got " + minChangeTokens);
+        }
+    }
+
+    /** A channel that reports every change. */
+    public KafkaLoadChannel(String bootstrapServers, String topic, long intervalMs) {
+        this(bootstrapServers, topic, intervalMs, 1);
     }
 
     /**

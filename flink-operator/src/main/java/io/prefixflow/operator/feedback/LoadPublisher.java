@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * Publishes one inference subtask's outstanding work every interval from a daemon thread of its own, so a slow or
  * absent broker never stalls the task thread; a failed send is logged once and retried at the next interval.
  * {@link #nudge} publishes sooner, {@value #NUDGE_DELAY_MS} ms after the subtask took new requests. A periodic
- * report that would say what the last one said is left out, except every {@value #KEEP_ALIVE_INTERVALS}th
- * interval, so readers still see the subtask alive (they ignore reports older than 20 intervals).
+ * report that would say what the last one said (the same route sequence numbers, outstanding work within the
+ * channel's {@code minChangeTokens}) is left out, except every {@value #KEEP_ALIVE_INTERVALS}th interval, so
+ * readers still see the subtask alive (they ignore reports older than 20 intervals).
  *
  * <p>NOTE: why nudges. With reports only every interval, subtasks report at staggered moments; during a burst
  * one subtask's report already counts what the other prepare subtasks sent it while another's still says it is
@@ -135,7 +136,8 @@ public final class LoadPublisher implements AutoCloseable {
             long[] seqs = receivedRouteSeqs.get();
             long tokens = outstandingTokens.getAsLong();
             long nowMs = System.currentTimeMillis();
-            boolean unchanged = tokens == lastOutstandingTokens && Arrays.equals(seqs, lastRouteSeqs);
+            boolean unchanged = Math.abs(tokens - lastOutstandingTokens) < channel.minChangeTokens()
+                    && Arrays.equals(seqs, lastRouteSeqs);
             if (!nudge && !resend && unchanged
                     && nowMs - lastSentMs < KEEP_ALIVE_INTERVALS * channel.intervalMs()) {
                 return;

@@ -95,6 +95,8 @@ public final class KafkaInferenceJob {
         if (inference.isRemote() || routing.mode() != RoutingMode.CACHE_AWARE || routing.loadReportIntervalMs() == 0) {
             return null;
         }
-        return new KafkaLoadChannel(kafka.bootstrapServers(), kafka.loadTopic(), routing.loadReportIntervalMs());
+        // a change under a quarter of the balance threshold cannot move a decision past the bound: not worth a report
+        return new KafkaLoadChannel(kafka.bootstrapServers(), kafka.loadTopic(), routing.loadReportIntervalMs(),
+                Math.max(1, routing.balanceAbsTokens() / 4));
     }
 }

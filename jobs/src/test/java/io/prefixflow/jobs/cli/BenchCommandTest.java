@@ -3,6 +3,8 @@ package io.prefixflow.jobs.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.prefixflow.operator.config.RoutingMode;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BenchCommandTest {
@@ -22,5 +24,16 @@ class BenchCommandTest {
         assertTrue(GenerateCommandTest.run("bench", "--request-rate", "fast").err()
                 .contains("--request-rate fast: expected a rate > 0 in requests/s or inf"));
         assertTrue(GenerateCommandTest.run("bench", "--workload", "chat").err().contains("--workload chat"));
+    }
+
+    @Test
+    void everyRoutingAndCacheVariantGetsOneWarmUpRunAtTheFirstRate() {
+        List<BenchCommand.Variant> variants = List.of(
+                new BenchCommand.Variant(RoutingMode.CACHE_AWARE, true, 2),
+                new BenchCommand.Variant(RoutingMode.ROUND_ROBIN, true, 2),
+                new BenchCommand.Variant(RoutingMode.CACHE_AWARE, false, 2),
+                new BenchCommand.Variant(RoutingMode.CACHE_AWARE, true, 4),
+                new BenchCommand.Variant(RoutingMode.ROUND_ROBIN, true, 4));
+        assertEquals(variants.subList(0, 3), BenchCommand.warmUpVariants(variants));
     }
 }
