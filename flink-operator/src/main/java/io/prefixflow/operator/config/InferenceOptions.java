@@ -1,6 +1,7 @@
 package io.prefixflow.operator.config;
 
 import io.prefixflow.runtime.runner.Backend;
+import io.prefixflow.runtime.runner.KvDtype;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -54,6 +55,15 @@ public final class InferenceOptions {
             .defaultValue(MemorySize.ofMebiBytes(256))
             .withDescription("KV cache memory of each subtask's engine; a request that can never fit is"
                     + " answered with an error completion.");
+
+    /** How each engine stores its KV cache. */
+    public static final ConfigOption<KvDtype> KV_DTYPE = ConfigOptions.key("prefixflow.engine.kv-dtype")
+            .enumType(KvDtype.class)
+            .defaultValue(KvDtype.F32)
+            .withDescription("How each subtask's engine stores its KV cache (CPU backend): F32 (exact), F16 (half"
+                    + " the bytes) or Q8_0 (8 bits per 32 values and an F16 scale, as llama.cpp's q8_0 cache;"
+                    + " 1.0625 bytes per value, head size a multiple of 32). The same kv-cache-size then holds 2 or"
+                    + " 3.8 times as many blocks.");
 
     /** Tokens per KV block. */
     public static final ConfigOption<Integer> BLOCK_SIZE = ConfigOptions.key("prefixflow.engine.block-size")

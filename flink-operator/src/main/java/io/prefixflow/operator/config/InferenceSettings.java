@@ -3,6 +3,7 @@ package io.prefixflow.operator.config;
 import io.prefixflow.connectors.validation.RequestLimits;
 import io.prefixflow.runtime.engine.SchedulerConfig;
 import io.prefixflow.runtime.runner.Backend;
+import io.prefixflow.runtime.runner.KvDtype;
 import java.io.Serializable;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
@@ -17,6 +18,7 @@ import org.apache.flink.configuration.ReadableConfig;
  * @param backend             {@link InferenceOptions#BACKEND}
  * @param threads             {@link InferenceOptions#THREADS}
  * @param kvCacheBytes        {@link InferenceOptions#KV_CACHE_SIZE} in bytes
+ * @param kvDtype             {@link InferenceOptions#KV_DTYPE}
  * @param blockSize           {@link InferenceOptions#BLOCK_SIZE}, tokens
  * @param maxBatchedTokens    {@link InferenceOptions#MAX_BATCHED_TOKENS}
  * @param maxRunning          {@link InferenceOptions#MAX_RUNNING}
@@ -30,7 +32,8 @@ import org.apache.flink.configuration.ReadableConfig;
  *                            {@link InferenceOptions#MAX_RENDERED_PROMPT_BYTES}
  */
 public record InferenceSettings(String model, String tokenizer, Integer contextLength, Backend backend,
-                                int threads, long kvCacheBytes, int blockSize, int maxBatchedTokens,
+                                int threads, long kvCacheBytes, KvDtype kvDtype, int blockSize,
+                                int maxBatchedTokens,
                                 int maxRunning, boolean prefixCaching, int maxInFlight, RoutingSettings routing,
                                 RemoteSettings remote, RequestLimits limits, TemplateLimits templateLimits)
         implements Serializable {
@@ -45,6 +48,9 @@ public record InferenceSettings(String model, String tokenizer, Integer contextL
         if (kvCacheBytes < 1) {
             throw new IllegalArgumentException(InferenceOptions.KV_CACHE_SIZE.key() + " must be > 0, got "
                     + kvCacheBytes + " bytes");
+        }
+        if (kvDtype == null) {
+            throw new IllegalArgumentException(InferenceOptions.KV_DTYPE.key() + " must be given");
         }
         atLeast(InferenceOptions.BLOCK_SIZE, blockSize, 1);
         atLeast(InferenceOptions.MAX_BATCHED_TOKENS, maxBatchedTokens, 1);
@@ -67,6 +73,7 @@ public record InferenceSettings(String model, String tokenizer, Integer contextL
                 config.get(InferenceOptions.BACKEND),
                 config.get(InferenceOptions.THREADS),
                 config.get(InferenceOptions.KV_CACHE_SIZE).getBytes(),
+                config.get(InferenceOptions.KV_DTYPE),
                 config.get(InferenceOptions.BLOCK_SIZE),
                 config.get(InferenceOptions.MAX_BATCHED_TOKENS),
                 config.get(InferenceOptions.MAX_RUNNING),

@@ -10,6 +10,7 @@ import io.prefixflow.operator.config.ModelSpecs;
 import io.prefixflow.operator.prepare.PreparedRequest;
 import io.prefixflow.operator.state.InFlightRequest;
 import io.prefixflow.runtime.runner.ModelRunner;
+import io.prefixflow.runtime.tensor.ActivationRounding;
 import io.prefixflow.operator.feedback.KafkaLoadChannel;
 import io.prefixflow.operator.feedback.LoadPublisher;
 import io.prefixflow.runtime.engine.Engine;
@@ -123,10 +124,11 @@ public final class InferenceOperator extends AbstractStreamOperator<Completion>
         super.open();
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         model = ModelSpecs.load(settings);
-        int numBlocks = settings.backend().blocksForBudget(model.config(), settings.blockSize(), settings.kvCacheBytes());
+        int numBlocks = settings.backend().blocksForBudget(model.config(), settings.blockSize(), settings.kvCacheBytes(),
+                settings.kvDtype());
         runner = settings.backend().open(model.config(), model.weights(), settings.blockSize(), numBlocks,
                 settings.threads(), GpuAssignment.deviceOrdinal(getRuntimeContext().getExternalResourceInfos(
-                        GpuAssignment.RESOURCE_NAME), subtask));
+                        GpuAssignment.RESOURCE_NAME), subtask), ActivationRounding.NONE, settings.kvDtype());
         engine = Engine.start(model, runner, settings.schedulerConfig());
         live = new LinkedHashMap<>();
         EngineMetricGauges.register(getMetricGroup(), engine, () -> numLive);

@@ -18,7 +18,17 @@ class InferenceSettingsTest {
         assertEquals(RoutingMode.CACHE_AWARE, s.routing().mode());
         assertEquals(100_000, s.routing().indexCapacity());
         assertEquals(256L << 20, s.kvCacheBytes());
+        assertEquals(io.prefixflow.runtime.runner.KvDtype.F32, s.kvDtype());
         assertEquals(512, ModelSpecs.load(s).config().contextLength());
+    }
+
+    @Test
+    void theKvCacheTypeIsReadAsWrittenInAConfigurationFile() {
+        Configuration conf = Configuration.fromMap(java.util.Map.of("prefixflow.engine.kv-dtype", "q8_0"));
+        assertEquals(io.prefixflow.runtime.runner.KvDtype.Q8_0, InferenceSettings.from(conf).kvDtype());
+        Configuration bad = Configuration.fromMap(java.util.Map.of("prefixflow.engine.kv-dtype", "q4"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> InferenceSettings.from(bad)).getMessage()
+                .contains("kv-dtype"));
     }
 
     @Test

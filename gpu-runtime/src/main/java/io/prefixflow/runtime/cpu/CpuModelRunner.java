@@ -6,6 +6,7 @@ import io.prefixflow.runtime.model.LayerWeights;
 import io.prefixflow.runtime.model.ModelConfig;
 import io.prefixflow.runtime.model.ModelWeights;
 import io.prefixflow.runtime.runner.ForwardBatch;
+import io.prefixflow.runtime.runner.KvDtype;
 import io.prefixflow.runtime.runner.ModelRunner;
 import io.prefixflow.runtime.runner.SequenceChunk;
 import io.prefixflow.runtime.tensor.ActivationRounding;
@@ -58,25 +59,37 @@ public final class CpuModelRunner implements ModelRunner {
      */
     public CpuModelRunner(ModelConfig config, ModelWeights weights, int blockSize, int numBlocks, int numThreads,
                           ActivationRounding rounding) {
+        this(config, weights, blockSize, numBlocks, numThreads, rounding, KvDtype.F32);
+    }
+
+    /** @param kvDtype how the KV cache is stored */
+    public CpuModelRunner(ModelConfig config, ModelWeights weights, int blockSize, int numBlocks, int numThreads,
+                          ActivationRounding rounding, KvDtype kvDtype) {
         if (blockSize <= 0 || numBlocks <= 0) {
             throw new IllegalArgumentException("blockSize and numBlocks must be positive, got " + blockSize + ", "
                     + numBlocks);
         }
         this.config = config;
         this.weights = weights;
-        this.kv = new PagedKvStore(config, blockSize, numBlocks);
+        this.kv = new PagedKvStore(config, blockSize, numBlocks, kvDtype);
         this.rope = new RopeTable(config, config.contextLength(), weights.ropeFreqFactors());
         this.pool = new WorkerPool(numThreads);
         this.attentionScale = (float) (1.0 / Math.sqrt(config.headSize()));
         this.rounding = java.util.Objects.requireNonNull(rounding, "rounding");
     }
 
-    /** Blocks that fit in {@code kvCacheBytes} for this model and block size. */
+    /** Blocks that fit in {@code kvCacheBytes} for this model and block size, stored as F32. */
     public static int blocksForBudget(ModelConfig config, int blockSize, long kvCacheBytes) {
-        long n = kvCacheBytes / PagedKvStore.bytesPerBlock(config, blockSize);
+        return blocksForBudget(config, blockSize, kvCacheBytes, KvDtype.F32);
+    }
+
+    /** Blocks that fit in {@code kvCacheBytes} for this model and block size, stored as {@code kvDtype}. */
+    public static int blocksForBudget(ModelConfig config, int blockSize, long kvCacheBytes, KvDtype kvDtype) {
+        long perBlock = PagedKvStore.bytesPerBlock(config, blockSize, kvDtype);
+        long n = kvCacheBytes / perBlock;
         if (n < 1) {
             throw new IllegalArgumentException("KV cache budget of " + kvCacheBytes + " bytes holds no block of "
-                    + blockSize + " tokens (" + PagedKvStore.bytesPerBlock(config, blockSize) + " bytes each)");
+                    + blockSize + " tokens (" + perBlock + " bytes each as " + kvDtype.cliName() + ")");
         }
         return (int) Math.min(n, Integer.MAX_VALUE);
     }
@@ -164,8 +177,6 @@ public final class CpuModelRunner implements ModelRunner {
         matmul(w.wq(), b.xb, dim, numTokens, b.q, dim);
         matmul(w.wk(), b.xb, dim, numTokens, b.k, kvDim);
         matmul(w.wv(), b.xb, dim, numTokens, b.v, kvDim);
-        float[] keys = kv.keys(layer);
-        float[] values = kv.values(layer);
         for (int t = 0; t < numTokens; t++) {
             if (w.bq() != null) {
                 VectorOps.add(b.q, t * dim, w.bq(), 0, dim);
@@ -180,15 +191,14 @@ public final class CpuModelRunner implements ModelRunner {
             rope.rotate(b.q, t * dim, config.numHeads(), position);
             rope.rotate(b.k, t * kvDim, config.numKvHeads(), position);
             int slot = kv.offset(seqs.get(b.tokenSequence[t]).blockTable(), position);
-            System.arraycopy(b.k, t * kvDim, keys, slot, kvDim);
-            System.arraycopy(b.v, t * kvDim, values, slot, kvDim);
+            kv.write(layer, slot, b.k, t * kvDim, b.v, t * kvDim);
         }
         int numHeads = config.numHeads();
         int numTiles = queryTiles(numTokens, b);
         parallel(numTiles * numHeads, 1, (long) numTokens * numHeads * config.headSize() * 64,
                 (start, end, worker) -> {
                     for (int item = start; item < end; item++) {
-                        attendTile(item / numHeads, item % numHeads, seqs, keys, values, b, worker);
+                        attendTile(item / numHeads, item % numHeads, layer, seqs, b, worker);
                     }
                 });
         matmul(w.wo(), b.att, dim, numTokens, b.xb, dim);
@@ -218,8 +228,8 @@ public final class CpuModelRunner implements ModelRunner {
      * computed exactly as alone: the same dot product per key, softmax over its own row, then one axpy per key
      * in position order.
      */
-    private void attendTile(int tile, int head, List<SequenceChunk> seqs, float[] keys, float[] values,
-                            ActivationBuffers b, int worker) {
+    private void attendTile(int tile, int head, int layer, List<SequenceChunk> seqs, ActivationBuffers b,
+                            int worker) {
         int t0 = b.tileStart[tile];
         int t1 = b.tileStart[tile + 1];
         int dim = config.dim();
@@ -238,7 +248,7 @@ public final class CpuModelRunner implements ModelRunner {
         float[] columns = b.keyColumns[worker];
         for (int g = 0; g <= maxPosition; g += LANES) {
             groupOffsets(blockTable, g, maxPosition, kvHeadOffset, keyOffsets);
-            VectorOps.gatherColumns(keys, keyOffsets, headSize, columns);
+            kv.keyColumns(layer, keyOffsets, headSize, columns, b.decodedRows[worker], b.decodedOffsets);
             for (int t = t0; t < t1; t++) {
                 if (g <= b.tokenPosition[t]) {
                     VectorOps.dotColumns(b.q, t * dim + head * headSize, columns, headSize, attentionScale, scores,
@@ -254,11 +264,13 @@ public final class CpuModelRunner implements ModelRunner {
         // values LANES keys at a time, each query's output kept in registers across them (same FMAs, same order)
         for (int g = 0; g <= maxPosition; g += LANES) {
             groupOffsets(blockTable, g, maxPosition, kvHeadOffset, keyOffsets);
+            float[] rows = kv.valueRows(layer, keyOffsets, headSize, b.decodedRows[worker]);
+            int[] rowOffsets = kv.rowOffsets(keyOffsets, b.decodedOffsets);
             for (int t = t0; t < t1; t++) {
                 int count = Math.min(LANES, b.tokenPosition[t] - g + 1);
                 if (count > 0) {
-                    VectorOps.axpyRows(b.att, t * dim + head * headSize, scores, (t - t0) * rowStride + g, values,
-                            keyOffsets, count, headSize);
+                    VectorOps.axpyRows(b.att, t * dim + head * headSize, scores, (t - t0) * rowStride + g, rows,
+                            rowOffsets, count, headSize);
                 }
             }
         }
@@ -365,6 +377,8 @@ public final class CpuModelRunner implements ModelRunner {
         final float[][] scores; // (threads, QUERY_TILE * scoreRowStride) a query tile's score rows
         final int[][] keyOffsets; // (threads, LANES) where the keys of one score group start
         final float[][] keyColumns; // (threads, headSize * LANES) those keys' head slices, transposed
+        final float[][] decodedRows; // (threads, LANES * headSize) a group's K or V head slices, decoded (F16, Q8_0)
+        final int[] decodedOffsets; // (LANES) where each decoded row starts: j * headSize
         final int[] tileStart;  // (tokens + 1) first token of each query tile
         final float[] rounded; // (tokens, max(dim, hiddenDim)) a product's rounded input, ActivationRounding.GGML
 
@@ -391,6 +405,11 @@ public final class CpuModelRunner implements ModelRunner {
             scores = new float[numThreads][QUERY_TILE * scoreRowStride(c)];
             keyOffsets = new int[numThreads][LANES];
             keyColumns = new float[numThreads][c.headSize() * LANES];
+            decodedRows = new float[numThreads][LANES * c.headSize()];
+            decodedOffsets = new int[LANES];
+            for (int j = 0; j < LANES; j++) {
+                decodedOffsets[j] = j * c.headSize();
+            }
             tileStart = new int[capacityTokens + 1];
             rounded = new float[Math.max(capacityTokens, capacitySeqs) * Math.max(dim, hidden)];
         }

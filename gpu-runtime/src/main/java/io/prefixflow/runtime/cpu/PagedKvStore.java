@@ -1,38 +1,72 @@
 package io.prefixflow.runtime.cpu;
 
+import io.prefixflow.runtime.kernel.SimdLanes;
+import io.prefixflow.runtime.kernel.VectorOps;
 import io.prefixflow.runtime.model.ModelConfig;
+import io.prefixflow.runtime.runner.KvDtype;
+import io.prefixflow.runtime.tensor.KvRowCodec;
 
 /**
- * The K and V of every layer, in fixed-size blocks, on the Java heap.
+ * The K and V of every layer, in fixed-size blocks, on the Java heap, as floats or encoded ({@link KvDtype}).
  *
  * <pre>
  *  keys[layer]:  | block 0: slot 0 [kvDim] slot 1 [kvDim] ... slot B-1 | block 1: ... |
  *  a position p of a sequence with block table T lives at ((T[p / B] * B) + p % B) * kvDim
  * </pre>
+ * Encoded rows are read through {@link #keyColumns} and {@link #valueRows}, which decode the rows of one group of
+ * {@link SimdLanes#LANES} positions into a caller's scratch: the attention then runs the float kernels on them, so
+ * its arithmetic is the F32 path's on the rounded values.
  */
 final class PagedKvStore {
+    private static final int LANES = SimdLanes.LANES;
+
+    private final KvDtype dtype;
     private final int blockSize;
     private final int numBlocks;
     private final int kvDim;
+    // one of these pairs is used, by dtype; per layer
     private final float[][] keys;
     private final float[][] values;
+    private final short[][] keyHalves;
+    private final short[][] valueHalves;
+    private final byte[][] keyQuants;
+    private final byte[][] valueQuants;
+    private final short[][] keyScales;
+    private final short[][] valueScales;
 
-    PagedKvStore(ModelConfig config, int blockSize, int numBlocks) {
+    PagedKvStore(ModelConfig config, int blockSize, int numBlocks, KvDtype dtype) {
+        this.dtype = dtype;
         this.blockSize = blockSize;
         this.numBlocks = numBlocks;
         this.kvDim = config.kvDim();
-        long floatsPerLayer = (long) numBlocks * blockSize * kvDim;
-        if (floatsPerLayer > Integer.MAX_VALUE - 16) {
+        if (dtype == KvDtype.Q8_0 && config.headSize() % KvDtype.Q8_0_GROUP != 0) {
+            throw new IllegalArgumentException("KV cache type q8_0 quantizes 32 values of a head at a time; this"
+                    + " model's head size is " + config.headSize() + " (use f32 or f16)");
+        }
+        long valuesPerLayer = (long) numBlocks * blockSize * kvDim;
+        if (valuesPerLayer > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("KV cache of " + numBlocks + " blocks is too large for one layer array;"
                     + " lower the KV cache budget");
         }
-        this.keys = new float[config.numLayers()][(int) floatsPerLayer];
-        this.values = new float[config.numLayers()][(int) floatsPerLayer];
+        int n = (int) valuesPerLayer;
+        int layers = config.numLayers();
+        this.keys = dtype == KvDtype.F32 ? new float[layers][n] : null;
+        this.values = dtype == KvDtype.F32 ? new float[layers][n] : null;
+        this.keyHalves = dtype == KvDtype.F16 ? new short[layers][n] : null;
+        this.valueHalves = dtype == KvDtype.F16 ? new short[layers][n] : null;
+        this.keyQuants = dtype == KvDtype.Q8_0 ? new byte[layers][n] : null;
+        this.valueQuants = dtype == KvDtype.Q8_0 ? new byte[layers][n] : null;
+        this.keyScales = dtype == KvDtype.Q8_0 ? new short[layers][n / KvDtype.Q8_0_GROUP] : null;
+        this.valueScales = dtype == KvDtype.Q8_0 ? new short[layers][n / KvDtype.Q8_0_GROUP] : null;
     }
 
-    /** Bytes one block takes over all layers, K and V. */
-    static long bytesPerBlock(ModelConfig config, int blockSize) {
-        return 2L * config.numLayers() * blockSize * config.kvDim() * Float.BYTES;
+    /** Bytes one block takes over all layers, K and V, stored as {@code dtype}. */
+    static long bytesPerBlock(ModelConfig config, int blockSize, KvDtype dtype) {
+        return 2L * config.numLayers() * blockSize * dtype.bytesPerRow(config.kvDim());
+    }
+
+    KvDtype dtype() {
+        return dtype;
     }
 
     int blockSize() {
@@ -43,17 +77,72 @@ final class PagedKvStore {
         return numBlocks;
     }
 
-    float[] keys(int layer) {
-        return keys[layer];
-    }
-
-    float[] values(int layer) {
-        return values[layer];
-    }
-
     /** Offset of position {@code position}'s K (or V) vector, read through {@code blockTable}. */
     int offset(int[] blockTable, int position) {
         int block = blockTable[position / blockSize];
         return (block * blockSize + position % blockSize) * kvDim;
+    }
+
+    /** Stores one token's K and V ({@code kvDim} values each) at {@code slot} (an {@link #offset}). */
+    void write(int layer, int slot, float[] k, int kOff, float[] v, int vOff) {
+        switch (dtype) {
+            case F32 -> {
+                System.arraycopy(k, kOff, keys[layer], slot, kvDim);
+                System.arraycopy(v, vOff, values[layer], slot, kvDim);
+            }
+            case F16 -> {
+                KvRowCodec.encodeF16(k, kOff, keyHalves[layer], slot, kvDim);
+                KvRowCodec.encodeF16(v, vOff, valueHalves[layer], slot, kvDim);
+            }
+            case Q8_0 -> {
+                int group = KvDtype.Q8_0_GROUP;
+                KvRowCodec.encodeQ8_0(k, kOff, keyQuants[layer], slot, keyScales[layer], slot / group, kvDim);
+                KvRowCodec.encodeQ8_0(v, vOff, valueQuants[layer], slot, valueScales[layer], slot / group, kvDim);
+            }
+        }
+    }
+
+    /**
+     * The {@code n} values of each of {@link SimdLanes#LANES} key rows at {@code offsets}, transposed into
+     * {@code columns} as {@link VectorOps#gatherColumns} does; {@code scratch} ({@code LANES * n} floats) holds
+     * decoded rows.
+     */
+    void keyColumns(int layer, int[] offsets, int n, float[] columns, float[] scratch, int[] scratchOffsets) {
+        if (dtype == KvDtype.F32) {
+            VectorOps.gatherColumns(keys[layer], offsets, n, columns);
+            return;
+        }
+        decodeRows(keyHalves, keyQuants, keyScales, layer, offsets, n, scratch);
+        VectorOps.gatherColumns(scratch, scratchOffsets, n, columns);
+    }
+
+    /**
+     * The array holding the {@code n} values of each of {@link SimdLanes#LANES} value rows at {@code offsets}: the
+     * store's own ({@code offsets} apply) or {@code scratch} with the rows decoded at {@code scratchOffsets}
+     * ({@code j * n}); {@link #rowOffsets} says which offsets.
+     */
+    float[] valueRows(int layer, int[] offsets, int n, float[] scratch) {
+        if (dtype == KvDtype.F32) {
+            return values[layer];
+        }
+        decodeRows(valueHalves, valueQuants, valueScales, layer, offsets, n, scratch);
+        return scratch;
+    }
+
+    /** The offsets that go with {@link #valueRows}' array. */
+    int[] rowOffsets(int[] offsets, int[] scratchOffsets) {
+        return dtype == KvDtype.F32 ? offsets : scratchOffsets;
+    }
+
+    private void decodeRows(short[][] halves, byte[][] quants, short[][] scales, int layer, int[] offsets, int n,
+                            float[] scratch) {
+        for (int j = 0; j < LANES; j++) {
+            int off = offsets[j];
+            if (dtype == KvDtype.F16) {
+                KvRowCodec.decodeF16(halves[layer], off, scratch, j * n, n);
+            } else {
+                KvRowCodec.decodeQ8_0(quants[layer], off, scales[layer], off / KvDtype.Q8_0_GROUP, scratch, j * n, n);
+            }
+        }
     }
 }

@@ -35,10 +35,23 @@ public enum Backend {
 
     /** KV blocks of {@code blockSize} tokens that fit in {@code kvCacheBytes} as this backend stores them. */
     public int blocksForBudget(ModelConfig config, int blockSize, long kvCacheBytes) {
+        return blocksForBudget(config, blockSize, kvCacheBytes, KvDtype.F32);
+    }
+
+    /** KV blocks of {@code blockSize} tokens that fit in {@code kvCacheBytes} stored as {@code kvDtype}. */
+    public int blocksForBudget(ModelConfig config, int blockSize, long kvCacheBytes, KvDtype kvDtype) {
+        checkKvDtype(kvDtype);
         return switch (this) {
-            case CPU -> CpuModelRunner.blocksForBudget(config, blockSize, kvCacheBytes);
+            case CPU -> CpuModelRunner.blocksForBudget(config, blockSize, kvCacheBytes, kvDtype);
             case CUDA -> CudaModelRunner.blocksForBudget(config, blockSize, kvCacheBytes);
         };
+    }
+
+    private void checkKvDtype(KvDtype kvDtype) {
+        if (this == CUDA && kvDtype != KvDtype.F32) {
+            throw new IllegalArgumentException("KV cache type " + kvDtype.cliName() + " is a CPU option; the cuda"
+                    + " backend keeps its KV cache in f32");
+        }
     }
 
     /**
@@ -63,12 +76,24 @@ public enum Backend {
      */
     public ModelRunner open(ModelConfig config, ModelWeights weights, int blockSize, int numBlocks, int numThreads,
                             int deviceOrdinal, ActivationRounding rounding) {
+        return open(config, weights, blockSize, numBlocks, numThreads, deviceOrdinal, rounding, KvDtype.F32);
+    }
+
+    /**
+     * Opens a runner of this backend.
+     *
+     * @param kvDtype how the KV cache is stored (cpu; cuda takes F32)
+     * @throws IllegalStateException when the backend cannot run here, with the reason
+     */
+    public ModelRunner open(ModelConfig config, ModelWeights weights, int blockSize, int numBlocks, int numThreads,
+                            int deviceOrdinal, ActivationRounding rounding, KvDtype kvDtype) {
+        checkKvDtype(kvDtype);
         if (this == CUDA && rounding != ActivationRounding.NONE) {
             throw new IllegalArgumentException("activation rounding " + rounding.cliName()
                     + " is a CPU option; the cuda backend multiplies BF16 weights by float activations");
         }
         return switch (this) {
-            case CPU -> new CpuModelRunner(config, weights, blockSize, numBlocks, numThreads, rounding);
+            case CPU -> new CpuModelRunner(config, weights, blockSize, numBlocks, numThreads, rounding, kvDtype);
             case CUDA -> new CudaModelRunner(config, weights, blockSize, numBlocks, deviceOrdinal,
                     WeightPrecision.BF16);
         };

@@ -83,6 +83,7 @@ final class BenchEngineCommand implements Callable<Integer> {
         long bytesPerToken = model.weights().bytesPerToken();
         long flopsPerToken = model.weights().matmulFlopsPerToken();
         result.putObject("weights").put("bytes_per_token", bytesPerToken).put("matmul_flops_per_token", flopsPerToken);
+        result.put("kv_dtype", modelOptions.kvDtype().cliName());
         MachineLimits limits = null;
         if ("cpu".equals(modelOptions.backend)) {
             err.println("kernels: batch tile " + WeightMatrices.batchTile());

@@ -82,7 +82,8 @@ final class BenchPrefixCommand implements Callable<Integer> {
         }
         Model model = modelOptions.load();
         int blockSize = modelOptions.blockSize;
-        int numBlocks = modelOptions.backend().blocksForBudget(model.config(), blockSize, kvCacheBytes);
+        int numBlocks = modelOptions.backend().blocksForBudget(model.config(), blockSize, kvCacheBytes,
+                modelOptions.kvDtype());
         List<EngineRequest> workload = workload(model.config().vocabSize());
         PrintWriter err = spec.commandLine().getErr();
         ObjectMapper mapper = new ObjectMapper();

@@ -3,6 +3,7 @@ package io.prefixflow.jobs.cli;
 import io.prefixflow.runtime.engine.SchedulerConfig;
 import io.prefixflow.runtime.model.ModelConfig;
 import io.prefixflow.runtime.runner.Backend;
+import io.prefixflow.runtime.runner.KvDtype;
 import picocli.CommandLine.Option;
 
 /** Options of the serving engine: KV cache size and the scheduler's limits. */
@@ -30,17 +31,20 @@ final class EngineOptions {
         return new SchedulerConfig(maxBatchedTokens, maxRunning, !noPrefixCache);
     }
 
-    /** KV blocks for this model on {@code backend}: from {@code --kv-cache-bytes}, or the default in its help. */
-    int numBlocks(Backend backend, ModelConfig config, int blockSize) {
+    /**
+     * KV blocks for this model on {@code backend}, stored as {@code kvDtype}: from {@code --kv-cache-bytes}, or the
+     * default in its help.
+     */
+    int numBlocks(Backend backend, KvDtype kvDtype, ModelConfig config, int blockSize) {
         if (kvCacheBytes != null) {
             if (kvCacheBytes < 1) {
                 throw new IllegalArgumentException("--kv-cache-bytes must be >= 1, got " + kvCacheBytes);
             }
-            return backend.blocksForBudget(config, blockSize, kvCacheBytes);
+            return backend.blocksForBudget(config, blockSize, kvCacheBytes, kvDtype);
         }
         long blocksPerContext = (config.contextLength() + blockSize - 1) / blockSize;
         long wanted = Math.max(1, maxRunning) * blocksPerContext;
-        long capped = backend.blocksForBudget(config, blockSize, DEFAULT_KV_CAP_BYTES);
+        long capped = backend.blocksForBudget(config, blockSize, DEFAULT_KV_CAP_BYTES, kvDtype);
         return (int) Math.min(Integer.MAX_VALUE, Math.min(wanted, capped));
     }
 }

@@ -152,7 +152,7 @@ final class GenerateCommand implements Callable<Integer> {
     private int generateAll(Model model, List<PromptLine> lines) throws Exception {
         int blockSize = modelOptions.blockSize;
         PromptsFileGeneration generation = new PromptsFileGeneration(model, modelOptions,
-                engineOptions.numBlocks(modelOptions.backend(), model.config(), blockSize),
+                engineOptions.numBlocks(modelOptions.backend(), modelOptions.kvDtype(), model.config(), blockSize),
                 engineOptions.schedulerConfig());
         long startNanos = System.nanoTime();
         List<EngineResult> results = generation.run(lines);

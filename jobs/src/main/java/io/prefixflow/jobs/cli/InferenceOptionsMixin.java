@@ -5,6 +5,7 @@ import io.prefixflow.operator.config.RoutingMode;
 import io.prefixflow.operator.config.RemoteOptions;
 import io.prefixflow.operator.config.ServingBackend;
 import io.prefixflow.runtime.runner.Backend;
+import io.prefixflow.runtime.runner.KvDtype;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
@@ -28,6 +29,11 @@ final class InferenceOptionsMixin {
 
     @Option(names = "--kv-cache-size", paramLabel = "SIZE", description = "KV cache per engine, e.g. 256mb (default 256mb).")
     String kvCacheSize;
+
+    @Option(names = "--kv-dtype", paramLabel = "f32|f16|q8_0",
+            description = "How each engine stores its KV cache (cpu): f32 (default), f16 or q8_0; the same"
+                    + " --kv-cache-size then holds 2 or 3.8 times as many blocks.")
+    String kvDtype;
 
     @Option(names = "--block-size", paramLabel = "TOKENS", description = "Tokens per KV block (default 16).")
     Integer blockSize;
@@ -80,6 +86,9 @@ final class InferenceOptionsMixin {
         setIf(conf, InferenceOptions.THREADS, threads);
         if (kvCacheSize != null) {
             conf.set(InferenceOptions.KV_CACHE_SIZE, parseSize(kvCacheSize));
+        }
+        if (kvDtype != null) {
+            conf.set(InferenceOptions.KV_DTYPE, KvDtype.parse(kvDtype));
         }
         setIf(conf, InferenceOptions.BLOCK_SIZE, blockSize);
         setIf(conf, InferenceOptions.MAX_BATCHED_TOKENS, maxBatchedTokens);

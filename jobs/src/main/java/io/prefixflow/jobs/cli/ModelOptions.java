@@ -5,6 +5,7 @@ import io.prefixflow.runtime.model.Model;
 import io.prefixflow.runtime.model.ModelLoader;
 import io.prefixflow.runtime.model.QuantRecipe;
 import io.prefixflow.runtime.runner.Backend;
+import io.prefixflow.runtime.runner.KvDtype;
 import io.prefixflow.runtime.runner.ModelRunner;
 import io.prefixflow.runtime.tensor.ActivationRounding;
 import io.prefixflow.runtime.tokenizer.DefaultTokenizerFactory;
@@ -51,10 +52,21 @@ final class ModelOptions {
                     + " CPU backend does, so greedy tokens follow llama.cpp's on the same file).")
     String activations = "none";
 
+    @Option(names = "--kv-dtype", paramLabel = "f32|f16|q8_0",
+            description = "How the KV cache is stored (cpu): f32 (default; exact), f16 (half the bytes) or q8_0"
+                    + " (llama.cpp's 8 bits per 32 values with an F16 scale, 1.0625 bytes per value; head size a"
+                    + " multiple of 32). A --kv-cache-bytes budget holds 2 or 3.8 times as many blocks in f16 or q8_0.")
+    String kvDtype = "f32";
+
     /** Opens the runner of the chosen backend for {@code model} with {@code numBlocks} KV blocks. */
     ModelRunner openRunner(Model model, int numBlocks) {
         return backend().open(model.config(), model.weights(), blockSize, numBlocks, threads, device,
-                ActivationRounding.parse(activations));
+                ActivationRounding.parse(activations), kvDtype());
+    }
+
+    /** The KV cache type {@code --kv-dtype} names. */
+    KvDtype kvDtype() {
+        return KvDtype.parse(kvDtype);
     }
 
     /** The backend {@code --backend} names. */
