@@ -33,9 +33,9 @@ import org.apache.flink.configuration.ReadableConfig;
  */
 public record InferenceSettings(String model, String tokenizer, Integer contextLength, Backend backend,
                                 int threads, long kvCacheBytes, KvDtype kvDtype, int blockSize,
-                                int maxBatchedTokens,
-                                int maxRunning, boolean prefixCaching, int maxInFlight, RoutingSettings routing,
-                                RemoteSettings remote, RequestLimits limits, TemplateLimits templateLimits)
+                                int maxBatchedTokens, int maxRunning, boolean prefixCaching, int maxInFlight,
+                                RoutingSettings routing, RemoteSettings remote, RequestLimits limits,
+                                TemplateLimits templateLimits)
         implements Serializable {
     public InferenceSettings {
         if (model == null || model.isBlank()) {

@@ -65,10 +65,6 @@ final class PagedKvStore {
         return 2L * config.numLayers() * blockSize * dtype.bytesPerRow(config.kvDim());
     }
 
-    KvDtype dtype() {
-        return dtype;
-    }
-
     int blockSize() {
         return blockSize;
     }
