@@ -99,10 +99,7 @@ final class F16WeightMatrix extends PanelWeightMatrix {
     private static FloatVector widen(short[] raw, int start) {
         IntVector h = (IntVector) ShortVector.fromArray(SimdLanes.SHORTS, raw, start)
                 .convertShape(VectorOperators.S2I, SimdLanes.INTS, 0);
-        // h is sign-extended: bit 31 is the sign; << 17 then >>> 4 leaves (h & 0x7fff) << 13
-        IntVector bits = h.lanewise(VectorOperators.LSHL, 17).lanewise(VectorOperators.LSHR, 4)
-                .or(h.and(0x80000000));
-        return bits.reinterpretAsFloats().mul(0x1p112f);
+        return QuantLanes.f16Floats(h);
     }
 
     @Override

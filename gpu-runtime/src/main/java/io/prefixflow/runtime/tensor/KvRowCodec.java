@@ -42,9 +42,7 @@ public final class KvRowCodec {
         for (; i < vectorEnd; i += LANES) {
             IntVector h = (IntVector) ShortVector.fromArray(SimdLanes.SHORTS, src, srcOff + i)
                     .convertShape(VectorOperators.S2I, SimdLanes.INTS, 0);
-            // sign-extended h: << 17 then >>> 4 leaves (h & 0x7fff) << 13; see Float16.finiteF16ToFloat
-            h.lanewise(VectorOperators.LSHL, 17).lanewise(VectorOperators.LSHR, 4).or(h.and(0x80000000))
-                    .reinterpretAsFloats().mul(0x1p112f).intoArray(dst, dstOff + i);
+            QuantLanes.f16Floats(h).intoArray(dst, dstOff + i);
         }
         for (; i < n; i++) {
             dst[dstOff + i] = Float16.finiteF16ToFloat(src[srcOff + i]);
