@@ -2,6 +2,7 @@ package io.prefixflow.runtime.tensor;
 
 import io.prefixflow.runtime.kernel.SimdLanes;
 import java.nio.ByteBuffer;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -41,6 +42,64 @@ final class Q4_KWeightMatrix extends SuperBlockWeightMatrix {
                 QuantLanes.floats(packed.lanewise(VectorOperators.LSHR, 4)).mul(d2).sub(m2)
                         .intoArray(dst, out + 32 + l);
             }
+        }
+    }
+
+    /**
+     * One token: rows in pairs, each sub-block's nibbles converted in registers right before the FMA, in
+     * column order (a pair's low nibbles, then its high ones), as {@link PanelTiles#tile4x1} reads the panel:
+     * the same converted values, one accumulator per row in the same order, so the same bits.
+     */
+    @Override
+    boolean matvecFused(PanelScratch scratch, float[] panel, int r, int rowCount, float[] x, float[] y) {
+        byte[] raw = rawRows(scratch, r, rowCount);
+        for (int i = 0; i < rowCount; i += 2) {
+            matvecPair(raw, i * rowBytes, i + 1 < rowCount ? (i + 1) * rowBytes : -1, panel, x, y, r + i);
+        }
+        return true;
+    }
+
+    /** Rows starting at {@code raw[s0]} and {@code raw[s1]} (or none when {@code s1 < 0}) into {@code y[r], y[r+1]}. */
+    private void matvecPair(byte[] raw, int s0, int s1, float[] panel, float[] x, float[] y, int r) {
+        boolean two = s1 >= 0;
+        if (!two) {
+            s1 = s0;
+        }
+        FloatVector a0 = FloatVector.zero(SimdLanes.FLOATS);
+        FloatVector a1 = a0;
+        for (int c0 = 0, b0 = s0, b1 = s1; c0 < cols; c0 += blockValues, b0 += blockBytes, b1 += blockBytes) {
+            float dAll0 = QuantLanes.f16(raw, b0);
+            float dMin0 = QuantLanes.f16(raw, b0 + 2);
+            float dAll1 = QuantLanes.f16(raw, b1);
+            float dMin1 = QuantLanes.f16(raw, b1 + 2);
+            for (int j = 0; j < 8; j += 2) {
+                int q = QS + 16 * j;
+                int c = c0 + 32 * j;
+                float d0 = dAll0 * KQuantScales.scaleK4(raw, b0 + SCALES, j);
+                float m0 = dMin0 * KQuantScales.minK4(raw, b0 + SCALES, j);
+                float d1 = dAll1 * KQuantScales.scaleK4(raw, b1 + SCALES, j);
+                float m1 = dMin1 * KQuantScales.minK4(raw, b1 + SCALES, j);
+                for (int l = 0; l < 32; l += SimdLanes.LANES) {
+                    FloatVector v = FloatVector.fromArray(SimdLanes.FLOATS, x, c + l);
+                    a0 = QuantLanes.floats(QuantLanes.unsignedBytes(raw, b0 + q + l).and(15)).mul(d0).sub(m0).fma(v, a0);
+                    a1 = QuantLanes.floats(QuantLanes.unsignedBytes(raw, b1 + q + l).and(15)).mul(d1).sub(m1).fma(v, a1);
+                }
+                d0 = dAll0 * KQuantScales.scaleK4(raw, b0 + SCALES, j + 1);
+                m0 = dMin0 * KQuantScales.minK4(raw, b0 + SCALES, j + 1);
+                d1 = dAll1 * KQuantScales.scaleK4(raw, b1 + SCALES, j + 1);
+                m1 = dMin1 * KQuantScales.minK4(raw, b1 + SCALES, j + 1);
+                for (int l = 0; l < 32; l += SimdLanes.LANES) {
+                    FloatVector v = FloatVector.fromArray(SimdLanes.FLOATS, x, c + 32 + l);
+                    a0 = QuantLanes.floats(QuantLanes.unsignedBytes(raw, b0 + q + l).lanewise(VectorOperators.LSHR, 4))
+                            .mul(d0).sub(m0).fma(v, a0);
+                    a1 = QuantLanes.floats(QuantLanes.unsignedBytes(raw, b1 + q + l).lanewise(VectorOperators.LSHR, 4))
+                            .mul(d1).sub(m1).fma(v, a1);
+                }
+            }
+        }
+        y[r] = PanelTiles.laneSum(a0, panel, cols);
+        if (two) {
+            y[r + 1] = PanelTiles.laneSum(a1, panel, cols);
         }
     }
 
