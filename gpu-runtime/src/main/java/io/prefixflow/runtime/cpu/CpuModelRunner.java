@@ -248,11 +248,14 @@ public final class CpuModelRunner implements ModelRunner {
         float[] columns = b.keyColumns[worker];
         for (int g = 0; g <= maxPosition; g += LANES) {
             groupOffsets(blockTable, g, maxPosition, kvHeadOffset, keyOffsets);
-            kv.keyColumns(layer, keyOffsets, headSize, columns, b.decodedRows[worker], b.decodedOffsets);
+            float[] keyArray = kv.keyColumns(layer, keyOffsets, headSize, columns, b.decodedRows[worker],
+                    b.decodedOffsets);
+            int keysOff = kv.keyColumnsOffset(keyOffsets);
+            int keyStride = kv.keyColumnStride();
             for (int t = t0; t < t1; t++) {
                 if (g <= b.tokenPosition[t]) {
-                    VectorOps.dotColumns(b.q, t * dim + head * headSize, columns, headSize, attentionScale, scores,
-                            (t - t0) * rowStride + g);
+                    VectorOps.dotColumns(b.q, t * dim + head * headSize, keyArray, keysOff, keyStride, headSize,
+                            attentionScale, scores, (t - t0) * rowStride + g);
                 }
             }
         }
@@ -281,6 +284,16 @@ public final class CpuModelRunner implements ModelRunner {
      * {@code maxPosition} repeat its offset, so a group is always whole.
      */
     private void groupOffsets(int[] blockTable, int g, int maxPosition, int kvHeadOffset, int[] offsets) {
+        int last = Math.min(g + LANES - 1, maxPosition);
+        if (kv.sameBlock(g, last)) {
+            // one block lookup for the group (a division per position cost as much as a decode's scores)
+            int first = kv.offset(blockTable, g) + kvHeadOffset;
+            int kvDim = config.kvDim();
+            for (int j = 0; j < LANES; j++) {
+                offsets[j] = first + Math.min(j, last - g) * kvDim;
+            }
+            return;
+        }
         for (int j = 0; j < LANES; j++) {
             offsets[j] = kv.offset(blockTable, Math.min(g + j, maxPosition)) + kvHeadOffset;
         }

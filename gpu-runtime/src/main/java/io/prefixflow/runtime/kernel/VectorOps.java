@@ -76,9 +76,18 @@ public final class VectorOps {
      * from zero (as {@link ScalarOps#dotSequential}), then the scale.
      */
     public static void dotColumns(float[] a, int aOff, float[] columns, int n, float scale, float[] out, int outOff) {
+        dotColumns(a, aOff, columns, 0, LANES, n, scale, out, outOff);
+    }
+
+    /**
+     * {@link #dotColumns} over columns stored {@code columnStride} floats apart from {@code columnsOff}: the
+     * {@link SimdLanes#LANES} terms of dimension d are {@code columns[columnsOff + d * columnStride ..]}, contiguous.
+     */
+    public static void dotColumns(float[] a, int aOff, float[] columns, int columnsOff, int columnStride, int n,
+                                  float scale, float[] out, int outOff) {
         FloatVector acc = FloatVector.zero(FLOATS);
         for (int d = 0; d < n; d++) {
-            acc = FloatVector.fromArray(FLOATS, columns, d * LANES)
+            acc = FloatVector.fromArray(FLOATS, columns, columnsOff + d * columnStride)
                     .fma(FloatVector.broadcast(FLOATS, a[aOff + d]), acc);
         }
         acc.mul(scale).intoArray(out, outOff);

@@ -38,13 +38,17 @@ class KvCacheTypesTest {
 
     /** Logits of each step, feeding {@code tokens[i]} at position i (the prompt, then the F32 run's choices). */
     private static float[][] teacherForced(Model model, KvDtype kvDtype, int[] tokens) {
-        int numBlocks = (tokens.length + BLOCK - 1) / BLOCK;
+        return teacherForced(model, kvDtype, tokens, BLOCK);
+    }
+
+    private static float[][] teacherForced(Model model, KvDtype kvDtype, int[] tokens, int blockSize) {
+        int numBlocks = (tokens.length + blockSize - 1) / blockSize;
         int[] table = new int[numBlocks];
         for (int i = 0; i < numBlocks; i++) {
             table[i] = numBlocks - 1 - i;
         }
         float[][] logits = new float[tokens.length][];
-        try (CpuModelRunner runner = new CpuModelRunner(model.config(), model.weights(), BLOCK, numBlocks, 2,
+        try (CpuModelRunner runner = new CpuModelRunner(model.config(), model.weights(), blockSize, numBlocks, 2,
                 ActivationRounding.NONE, kvDtype)) {
             for (int p = 0; p < tokens.length; p++) {
                 logits[p] = runner.forward(ForwardBatch.of(new SequenceChunk(new int[] {tokens[p]}, p, table)))[0];
@@ -105,6 +109,25 @@ class KvCacheTypesTest {
                 + " agreement %d / %d%n", kvDtype, relative, agree, tokens.length);
         assertTrue(relative > 0, "the encoded cache changes something");
         assertTrue(relative < (kvDtype == KvDtype.F16 ? 2e-3 : 2e-2), kvDtype + ": " + relative);
+    }
+
+    /**
+     * Keys are stored as columns when the block size is a multiple of the vector lanes (16) and as rows otherwise
+     * (12): the scores are the same FMAs either way, so every logit has the same bits.
+     */
+    @ParameterizedTest
+    @EnumSource(value = KvDtype.class)
+    void keyColumnLayoutGivesTheRowLayoutsBits(KvDtype kvDtype) {
+        Model model = DummyModels.create(HEAD_32, GgmlType.F32, 7);
+        int[] tokens = new int[70];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = (i * 53 + 5) % 256;
+        }
+        float[][] columns = teacherForced(model, kvDtype, tokens, 16);
+        float[][] rows = teacherForced(model, kvDtype, tokens, 12);
+        for (int p = 0; p < tokens.length; p++) {
+            assertArrayEquals(rows[p], columns[p], kvDtype + " position " + p);
+        }
     }
 
     @Test

@@ -52,9 +52,19 @@ class VectorOpsTest {
         VectorOps.gatherColumns(rows, rowOffsets, n, columns);
         float[] out = new float[lanes + 2];
         VectorOps.dotColumns(a, aOff, columns, n, scale, out, 1);
+        // the same columns stored further apart (a KV block of 2 * lanes slots), read in place
+        int columnStride = 2 * lanes;
+        int columnsOff = random.nextInt(lanes);
+        float[] spread = new float[columnsOff + n * columnStride];
+        for (int d = 0; d < n; d++) {
+            System.arraycopy(columns, d * lanes, spread, columnsOff + d * columnStride, lanes);
+        }
+        float[] inPlace = new float[lanes];
+        VectorOps.dotColumns(a, aOff, spread, columnsOff, columnStride, n, scale, inPlace, 0);
         for (int j = 0; j < lanes; j++) {
             assertEquals(ScalarOps.dotSequential(a, aOff, rows, rowOffsets[j], n, scale), out[1 + j],
                     "row " + j + " of " + lanes + ", n " + n);
+            assertEquals(out[1 + j], inPlace[j], "in place, row " + j);
         }
     }
 
