@@ -246,7 +246,8 @@ public final class CpuModelRunner implements ModelRunner {
         // per dimension across the keys (no lane sum per key)
         int[] keyOffsets = b.keyOffsets[worker];
         float[] columns = b.keyColumns[worker];
-        for (int g = 0; g <= maxPosition; g += LANES) {
+        int firstGroup = scoreQueryAlone(t0, t1, head, layer, maxPosition, blockTable, kvHeadOffset, b, worker);
+        for (int g = firstGroup; g <= maxPosition; g += LANES) {
             groupOffsets(blockTable, g, maxPosition, kvHeadOffset, keyOffsets);
             float[] keyArray = kv.keyColumns(layer, keyOffsets, headSize, columns, b.decodedRows[worker],
                     b.decodedOffsets);
@@ -277,6 +278,37 @@ public final class CpuModelRunner implements ModelRunner {
                 }
             }
         }
+    }
+
+    /**
+     * The scores of a tile of one query (decode) over whole runs of four groups of keys, four independent FMA
+     * chains per pass ({@link VectorOps#dotColumns4}, the same bits as {@link VectorOps#dotColumns}); returns the
+     * first position left to score. Only for keys stored as columns in place, else returns 0.
+     */
+    private int scoreQueryAlone(int t0, int t1, int head, int layer, int maxPosition, int[] blockTable,
+                                int kvHeadOffset, ActivationBuffers b, int worker) {
+        if (t1 - t0 != 1 || !kv.keysInPlace()) {
+            return 0;
+        }
+        int headSize = config.headSize();
+        int[] keyOffsets = b.keyOffsets[worker];
+        float[] keys = kv.keyColumns(layer, keyOffsets, headSize, null, null, null);
+        int qOff = t0 * config.dim() + head * headSize;
+        float[] scores = b.scores[worker];
+        int g = 0;
+        for (; g + 4 * LANES - 1 <= maxPosition; g += 4 * LANES) {
+            groupOffsets(blockTable, g, maxPosition, kvHeadOffset, keyOffsets);
+            int off0 = kv.keyColumnsOffset(keyOffsets);
+            groupOffsets(blockTable, g + LANES, maxPosition, kvHeadOffset, keyOffsets);
+            int off1 = kv.keyColumnsOffset(keyOffsets);
+            groupOffsets(blockTable, g + 2 * LANES, maxPosition, kvHeadOffset, keyOffsets);
+            int off2 = kv.keyColumnsOffset(keyOffsets);
+            groupOffsets(blockTable, g + 3 * LANES, maxPosition, kvHeadOffset, keyOffsets);
+            int off3 = kv.keyColumnsOffset(keyOffsets);
+            VectorOps.dotColumns4(b.q, qOff, keys, off0, off1, off2, off3, kv.keyColumnStride(), headSize,
+                    attentionScale, scores, g);
+        }
+        return g;
     }
 
     /**

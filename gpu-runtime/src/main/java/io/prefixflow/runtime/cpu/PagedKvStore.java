@@ -161,6 +161,11 @@ final class PagedKvStore {
         return columns;
     }
 
+    /** Whether {@link #keyColumns} returns the store's own array (F32 column layout): no copy per group. */
+    boolean keysInPlace() {
+        return keyColumnLayout && dtype == KvDtype.F32;
+    }
+
     /** Where column 0 of {@link #keyColumns}' group starts in the array it returned. */
     int keyColumnsOffset(int[] offsets) {
         return keyColumnLayout && dtype == KvDtype.F32 ? columnBase(offsets[0]) : 0;

@@ -94,6 +94,31 @@ public final class VectorOps {
     }
 
     /**
+     * {@link #dotColumns} for four groups of columns at once (starting at {@code off0 .. off3}, results at
+     * {@code out[outOff]}, {@code out[outOff + LANES]}, ...): the same FMAs per lane in the same order, so the same
+     * bits, but four independent chains instead of one, for a single query, whose one chain of {@code n} dependent
+     * FMAs per group otherwise waits on the FMA latency.
+     */
+    public static void dotColumns4(float[] a, int aOff, float[] columns, int off0, int off1, int off2, int off3,
+                                   int columnStride, int n, float scale, float[] out, int outOff) {
+        FloatVector acc0 = FloatVector.zero(FLOATS);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
+        for (int d = 0, at = 0; d < n; d++, at += columnStride) {
+            FloatVector ad = FloatVector.broadcast(FLOATS, a[aOff + d]);
+            acc0 = FloatVector.fromArray(FLOATS, columns, off0 + at).fma(ad, acc0);
+            acc1 = FloatVector.fromArray(FLOATS, columns, off1 + at).fma(ad, acc1);
+            acc2 = FloatVector.fromArray(FLOATS, columns, off2 + at).fma(ad, acc2);
+            acc3 = FloatVector.fromArray(FLOATS, columns, off3 + at).fma(ad, acc3);
+        }
+        acc0.mul(scale).intoArray(out, outOff);
+        acc1.mul(scale).intoArray(out, outOff + LANES);
+        acc2.mul(scale).intoArray(out, outOff + 2 * LANES);
+        acc3.mul(scale).intoArray(out, outOff + 3 * LANES);
+    }
+
+    /**
      * {@link #axpy} for {@code count} rows in turn, {@code y += a[aOff + r] * x[xOffs[r] ..]} for r = 0, 1, ...,
      * with each vector of y kept in a register across the rows: the same FMAs in the same order as the separate
      * calls, so the same bits, without a load and store of y per row.

@@ -68,6 +68,31 @@ class VectorOpsTest {
         }
     }
 
+    /** Four groups scored in one pass give the bits of one {@link VectorOps#dotColumns} per group. */
+    @Property(tries = 100)
+    void fourGroupsAtOnceAreFourSingleGroupsExactly(@ForAll @IntRange(min = 1, max = 160) int n,
+                                                     @ForAll long seed) {
+        Random random = new Random(seed);
+        int lanes = SimdLanes.LANES;
+        int stride = lanes * (1 + random.nextInt(4));
+        float[] columns = gaussian(random, 5 * n * stride);
+        int[] offs = new int[4];
+        for (int i = 0; i < 4; i++) {
+            offs[i] = random.nextInt(5) * n * stride + random.nextInt(stride - lanes + 1);
+        }
+        float[] a = gaussian(random, n + 3);
+        float scale = (float) random.nextDouble();
+        float[] together = new float[4 * lanes + 1];
+        VectorOps.dotColumns4(a, 3, columns, offs[0], offs[1], offs[2], offs[3], stride, n, scale, together, 1);
+        for (int i = 0; i < 4; i++) {
+            float[] alone = new float[lanes];
+            VectorOps.dotColumns(a, 3, columns, offs[i], stride, n, scale, alone, 0);
+            for (int j = 0; j < lanes; j++) {
+                assertEquals(alone[j], together[1 + i * lanes + j], "group " + i + " lane " + j);
+            }
+        }
+    }
+
     /** Rows added in one call give the bits of one {@link VectorOps#axpy} per row in turn. */
     @Property(tries = 100)
     void axpyRowsIsAxpyPerRowExactly(@ForAll @IntRange(min = 0, max = 100) int n,
