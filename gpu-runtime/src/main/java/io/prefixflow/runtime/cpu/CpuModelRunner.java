@@ -253,11 +253,18 @@ public final class CpuModelRunner implements ModelRunner {
                     b.decodedOffsets);
             int keysOff = kv.keyColumnsOffset(keyOffsets);
             int keyStride = kv.keyColumnStride();
-            for (int t = t0; t < t1; t++) {
-                if (g <= b.tokenPosition[t]) {
-                    VectorOps.dotColumns(b.q, t * dim + head * headSize, keyArray, keysOff, keyStride, headSize,
-                            attentionScale, scores, (t - t0) * rowStride + g);
-                }
+            // positions rise within a tile, so the queries that see key g are its last ones; four at a time
+            int t = t0;
+            while (t < t1 && b.tokenPosition[t] < g) {
+                t++;
+            }
+            for (; t + 4 <= t1; t += 4) {
+                VectorOps.dotColumnsQueries4(b.q, t * dim + head * headSize, dim, keyArray, keysOff, keyStride,
+                        headSize, attentionScale, scores, (t - t0) * rowStride + g, rowStride);
+            }
+            for (; t < t1; t++) {
+                VectorOps.dotColumns(b.q, t * dim + head * headSize, keyArray, keysOff, keyStride, headSize,
+                        attentionScale, scores, (t - t0) * rowStride + g);
             }
         }
         for (int t = t0; t < t1; t++) {

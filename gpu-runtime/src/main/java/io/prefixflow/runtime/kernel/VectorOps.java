@@ -119,6 +119,31 @@ public final class VectorOps {
     }
 
     /**
+     * {@link #dotColumns} of four queries ({@code a[aOff]}, {@code a[aOff + aStride]}, ...) against one group of
+     * columns, results at {@code out[outOff]}, {@code out[outOff + outStride]}, ...: each column loaded once for
+     * the four, and four independent FMA chains; the same FMAs per lane in the same order, so the same bits.
+     */
+    public static void dotColumnsQueries4(float[] a, int aOff, int aStride, float[] columns, int columnsOff,
+                                          int columnStride, int n, float scale, float[] out, int outOff,
+                                          int outStride) {
+        FloatVector acc0 = FloatVector.zero(FLOATS);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
+        for (int d = 0, at = columnsOff; d < n; d++, at += columnStride) {
+            FloatVector column = FloatVector.fromArray(FLOATS, columns, at);
+            acc0 = column.fma(FloatVector.broadcast(FLOATS, a[aOff + d]), acc0);
+            acc1 = column.fma(FloatVector.broadcast(FLOATS, a[aOff + aStride + d]), acc1);
+            acc2 = column.fma(FloatVector.broadcast(FLOATS, a[aOff + 2 * aStride + d]), acc2);
+            acc3 = column.fma(FloatVector.broadcast(FLOATS, a[aOff + 3 * aStride + d]), acc3);
+        }
+        acc0.mul(scale).intoArray(out, outOff);
+        acc1.mul(scale).intoArray(out, outOff + outStride);
+        acc2.mul(scale).intoArray(out, outOff + 2 * outStride);
+        acc3.mul(scale).intoArray(out, outOff + 3 * outStride);
+    }
+
+    /**
      * {@link #axpy} for {@code count} rows in turn, {@code y += a[aOff + r] * x[xOffs[r] ..]} for r = 0, 1, ...,
      * with each vector of y kept in a register across the rows: the same FMAs in the same order as the separate
      * calls, so the same bits, without a load and store of y per row.

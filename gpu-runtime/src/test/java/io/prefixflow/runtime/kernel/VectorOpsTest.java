@@ -93,6 +93,30 @@ class VectorOpsTest {
         }
     }
 
+    /** Four queries against one group in one pass give the bits of one {@link VectorOps#dotColumns} per query. */
+    @Property(tries = 100)
+    void fourQueriesAtOnceAreFourSingleQueriesExactly(@ForAll @IntRange(min = 1, max = 160) int n,
+                                                       @ForAll long seed) {
+        Random random = new Random(seed);
+        int lanes = SimdLanes.LANES;
+        int stride = lanes * (1 + random.nextInt(3));
+        float[] columns = gaussian(random, n * stride + 5);
+        int columnsOff = random.nextInt(5);
+        int aStride = n + random.nextInt(7);
+        float[] a = gaussian(random, 4 * aStride + 2);
+        float scale = (float) random.nextDouble();
+        int outStride = lanes + random.nextInt(9);
+        float[] together = new float[4 * outStride + 2];
+        VectorOps.dotColumnsQueries4(a, 2, aStride, columns, columnsOff, stride, n, scale, together, 2, outStride);
+        for (int i = 0; i < 4; i++) {
+            float[] alone = new float[lanes];
+            VectorOps.dotColumns(a, 2 + i * aStride, columns, columnsOff, stride, n, scale, alone, 0);
+            for (int j = 0; j < lanes; j++) {
+                assertEquals(alone[j], together[2 + i * outStride + j], "query " + i + " lane " + j);
+            }
+        }
+    }
+
     /** Rows added in one call give the bits of one {@link VectorOps#axpy} per row in turn. */
     @Property(tries = 100)
     void axpyRowsIsAxpyPerRowExactly(@ForAll @IntRange(min = 0, max = 100) int n,
