@@ -5,6 +5,7 @@ import io.prefixflow.runtime.kernel.VectorOps;
 import io.prefixflow.runtime.model.ModelConfig;
 import io.prefixflow.runtime.runner.KvDtype;
 import io.prefixflow.runtime.tensor.KvRowCodec;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * The K and V of every layer, in fixed-size blocks, on the Java heap, as floats or encoded ({@link KvDtype}).
@@ -13,13 +14,14 @@ import io.prefixflow.runtime.tensor.KvRowCodec;
  *  values[layer]: | block 0: slot 0 [kvDim] slot 1 [kvDim] ... slot B-1 | block 1: ... |
  *  a position p of a sequence with block table T lives at ((T[p / B] * B) + p % B) * kvDim   ({@link #offset})
  *
- *  keys[layer], when B is a multiple of LANES and K is F32 or F16 ("column layout"):
+ *  keys[layer], when B is a multiple of LANES ("column layout"):
  *                 | block 0: element 0 [B slots] element 1 [B slots] ... element kvDim-1 | block 1: ... |
- *  element e of position p lives at (T[p / B] * kvDim + e) * B + p % B; otherwise keys are laid out as values
+ *  element e of position p lives at (T[p / B] * kvDim + e) * B + p % B; otherwise keys are laid out as values;
+ *  a Q8_0 key's scale of elements [32g, 32g + 32) at (T[p / B] * kvDim / 32 + g) * B + p % B
  * </pre>
  * The attention scores LANES keys at a time, one FMA per dimension across them, so it needs the keys of a group
- * as columns: in the column layout they are read in place (F32) or with one contiguous F16 decode per column,
- * instead of a 16-way gather per dimension, which took a quarter of a 16-sequence decode step. Encoded rows are
+ * as columns: in the column layout they are read in place (F32) or with one contiguous decode per column (F16,
+ * Q8_0), instead of a 16-way gather per dimension, which took a quarter of a 16-sequence decode step. Encoded rows are
  * decoded into a caller's scratch by {@link #keyColumns} and {@link #valueRows}: the attention then runs the
  * float kernels on them, so its arithmetic is the F32 path's on the rounded values.
  */
@@ -41,8 +43,10 @@ final class PagedKvStore {
     private final short[][] valueScales;
     /** Whether keys use the column layout (see the class comment). */
     private final boolean keyColumnLayout;
-    /** One K row encoded to F16 before it is spread over its block's columns (writes are single-threaded). */
+    /** One K row encoded before it is spread over its block's columns (writes are single-threaded). */
     private final short[] halfRow;
+    private final byte[] quantRow;
+    private final short[] scaleRow;
 
     PagedKvStore(ModelConfig config, int blockSize, int numBlocks, KvDtype dtype) {
         this.dtype = dtype;
@@ -68,8 +72,10 @@ final class PagedKvStore {
         this.valueQuants = dtype == KvDtype.Q8_0 ? new byte[layers][n] : null;
         this.keyScales = dtype == KvDtype.Q8_0 ? new short[layers][n / KvDtype.Q8_0_GROUP] : null;
         this.valueScales = dtype == KvDtype.Q8_0 ? new short[layers][n / KvDtype.Q8_0_GROUP] : null;
-        this.keyColumnLayout = dtype != KvDtype.Q8_0 && blockSize % LANES == 0;
+        this.keyColumnLayout = blockSize % LANES == 0;
         this.halfRow = new short[kvDim];
+        this.quantRow = new byte[kvDim];
+        this.scaleRow = new short[kvDim / KvDtype.Q8_0_GROUP + 1];
     }
 
     /** Bytes one block takes over all layers, K and V, stored as {@code dtype}. */
@@ -127,7 +133,19 @@ final class PagedKvStore {
             }
             case Q8_0 -> {
                 int group = KvDtype.Q8_0_GROUP;
-                KvRowCodec.encodeQ8_0(k, kOff, keyQuants[layer], slot, keyScales[layer], slot / group, kvDim);
+                if (keyColumnLayout) {
+                    KvRowCodec.encodeQ8_0(k, kOff, quantRow, 0, scaleRow, 0, kvDim);
+                    byte[] quants = keyQuants[layer];
+                    for (int e = 0, at = columnBase(slot); e < kvDim; e++, at += blockSize) {
+                        quants[at] = quantRow[e];
+                    }
+                    short[] scales = keyScales[layer];
+                    for (int g = 0, at = scaleColumnBase(slot); g < kvDim / group; g++, at += blockSize) {
+                        scales[at] = scaleRow[g];
+                    }
+                } else {
+                    KvRowCodec.encodeQ8_0(k, kOff, keyQuants[layer], slot, keyScales[layer], slot / group, kvDim);
+                }
                 KvRowCodec.encodeQ8_0(v, vOff, valueQuants[layer], slot, valueScales[layer], slot / group, kvDim);
             }
         }
@@ -147,8 +165,20 @@ final class PagedKvStore {
                 return keys[layer];
             }
             int base = columnBase(offsets[0]);
+            if (dtype == KvDtype.F16) {
+                for (int d = 0; d < n; d++) {
+                    KvRowCodec.decodeF16(keyHalves[layer], base + d * blockSize, columns, d * LANES, LANES);
+                }
+                return columns;
+            }
+            // Q8_0: a head slice starts on a 32-value group (the head size is a multiple of 32)
+            int scaleBase = scaleColumnBase(offsets[0]);
+            FloatVector scales = null;
             for (int d = 0; d < n; d++) {
-                KvRowCodec.decodeF16(keyHalves[layer], base + d * blockSize, columns, d * LANES, LANES);
+                if (d % KvDtype.Q8_0_GROUP == 0) {
+                    scales = KvRowCodec.f16Lanes(keyScales[layer], scaleBase + d / KvDtype.Q8_0_GROUP * blockSize);
+                }
+                KvRowCodec.decodeQ8_0Lanes(keyQuants[layer], base + d * blockSize, scales, columns, d * LANES);
             }
             return columns;
         }
@@ -174,6 +204,19 @@ final class PagedKvStore {
     /** Floats from one column of {@link #keyColumns} to the next in the array it returned. */
     int keyColumnStride() {
         return keyColumnLayout && dtype == KvDtype.F32 ? blockSize : LANES;
+    }
+
+    /**
+     * Where, in the column layout, the Q8_0 scale of the 32-value group that starts at row-major offset
+     * {@code rowOffset} lies.
+     */
+    private int scaleColumnBase(int rowOffset) {
+        int blockValues = blockSize * kvDim;
+        int block = rowOffset / blockValues;
+        int inBlock = rowOffset - block * blockValues;
+        int slot = inBlock / kvDim;
+        int group = (inBlock - slot * kvDim) / KvDtype.Q8_0_GROUP;
+        return (block * (kvDim / KvDtype.Q8_0_GROUP) + group) * blockSize + slot;
     }
 
     /** Where, in the column layout, element 0 of the K row whose row-major offset is {@code rowOffset} lies. */

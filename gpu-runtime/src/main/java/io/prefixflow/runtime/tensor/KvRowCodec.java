@@ -92,4 +92,26 @@ public final class KvRowCodec {
             }
         }
     }
+
+    /**
+     * {@link SimdLanes#LANES} Q8_0 values of different rows at once (a column of a KV block): lane j is
+     * {@code q[qOff + j] * scales[scaleOff + j]}, each scale an F16, the product rounded once as in {@link #decodeQ8_0}.
+     */
+    public static void decodeQ8_0Lanes(byte[] q, int qOff, short[] scales, int scaleOff, float[] dst, int dstOff) {
+        decodeQ8_0Lanes(q, qOff, f16Lanes(scales, scaleOff), dst, dstOff);
+    }
+
+    /** As {@link #decodeQ8_0Lanes(byte[], int, short[], int, float[], int)} with the scales already decoded. */
+    public static void decodeQ8_0Lanes(byte[] q, int qOff, FloatVector scales, float[] dst, int dstOff) {
+        ((FloatVector) ByteVector.fromArray(SimdLanes.BYTES, q, qOff)
+                .convertShape(VectorOperators.B2F, SimdLanes.FLOATS, 0))
+                .mul(scales).intoArray(dst, dstOff);
+    }
+
+    /** The {@link SimdLanes#LANES} F16 values at {@code halves[off ..]} as floats, exactly. */
+    public static FloatVector f16Lanes(short[] halves, int off) {
+        IntVector h = (IntVector) ShortVector.fromArray(SimdLanes.SHORTS, halves, off)
+                .convertShape(VectorOperators.S2I, SimdLanes.INTS, 0);
+        return QuantLanes.f16Floats(h);
+    }
 }

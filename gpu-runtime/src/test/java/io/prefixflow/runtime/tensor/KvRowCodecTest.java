@@ -35,6 +35,28 @@ class KvRowCodecTest {
         }
     }
 
+    /** A KV block's column: every lane its own byte and its own F16 scale, each product as the row decoder forms it. */
+    @Test
+    void q8_0LanesDecodeEachValueWithItsOwnScale() {
+        SplittableRandom random = new SplittableRandom(11);
+        int lanes = io.prefixflow.runtime.kernel.SimdLanes.LANES;
+        byte[] q = new byte[lanes + 3];
+        short[] scales = new short[lanes + 2];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = (byte) (random.nextInt(255) - 127);
+        }
+        for (int i = 0; i < scales.length; i++) {
+            // subnormal, normal and tiny F16 scales alike
+            scales[i] = Float16.floatToF16((float) Math.scalb(random.nextDouble(), -random.nextInt(24)));
+        }
+        float[] lanesOut = new float[lanes + 1];
+        KvRowCodec.decodeQ8_0Lanes(q, 3, scales, 2, lanesOut, 1);
+        for (int j = 0; j < lanes; j++) {
+            float expected = q[3 + j] * Float16.f16ToFloat(scales[2 + j]);
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(lanesOut[1 + j]), "lane " + j);
+        }
+    }
+
     @Test
     void f16EncodingRoundsToNearestAndSaturates() {
         float[] src = {0f, -0f, 1f / 3, -2.5e-6f, 65504f, 70000f, -1e9f, 1e-9f};
