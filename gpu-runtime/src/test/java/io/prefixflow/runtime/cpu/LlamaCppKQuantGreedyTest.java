@@ -55,6 +55,15 @@ class LlamaCppKQuantGreedyTest {
     private static final double FLOAT_TOLERANCE = 1e-4;
     private static final double GGML_ROUNDING_TOLERANCE = 1e-5;
     private static final double QUANT_MAX_TOLERANCE = 0.25;
+    /**
+     * Prompts per file allowed past {@link #GGML_ROUNDING_TOLERANCE} (then held to the near-tie rule): an activation
+     * within a float ulp of a rounding boundary goes to the neighbouring int8 when the sums before it differ in the
+     * last bit, and their order follows the vector width (16 lanes on AVX-512, 8 on AVX2; llama.cpp's kernels have
+     * their own). One such flip moves the logits by a few hundredths: measured with {@code -XX:UseAVX=2} on the
+     * AVX-512 machine the references were made on, one prompt of tinyllama-q5_k_m (0.057) and one of
+     * tinyqwen3-q4_k_m (0.050); none at 16 lanes.
+     */
+    private static final int ROUNDING_FLIPS_ALLOWED = 1;
     private static final double QUANT_MEAN_TOLERANCE = 0.04;
     private static final int THREADS = 2;
 
@@ -123,7 +132,8 @@ class LlamaCppKQuantGreedyTest {
      * tensors match as closely on three of the five prompts, but after the two other prompt batches llama.cpp's
      * logits are 0.04 and 0.06 away (its batched path for those types rounds somewhere this emulation does not;
      * neither ggml's reference rounding of Q8_0 nor its x86 one reproduces it), so for those the near-tie rule of
-     * the test above applies.
+     * the test above applies; so it does for up to {@value #ROUNDING_FLIPS_ALLOWED} prompt of any file whose
+     * rounding flipped at another vector width.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("files")
@@ -142,14 +152,13 @@ class LlamaCppKQuantGreedyTest {
                 exactCases++;
                 assertEquals(r.agreeingPrefix(), r.equalInAgreeing(), where + ": " + r.mismatches());
             } else {
-                assertTrue(fallbackTypes, where + ": max |logit diff| " + r.maxAbsDiff());
                 assertTrue(r.maxAbsDiff() <= QUANT_MAX_TOLERANCE, where + ": max |logit diff| " + r.maxAbsDiff());
                 for (LlamaCppComparison.Mismatch m : r.mismatches()) {
                     assertTrue(m.llamaCppShortfall() <= QUANT_MAX_TOLERANCE, where + ": not a near tie: " + m);
                 }
             }
         }
-        assertTrue(exactCases >= results.size() - (fallbackTypes ? 2 : 0),
+        assertTrue(exactCases >= results.size() - (fallbackTypes ? 2 : 0) - ROUNDING_FLIPS_ALLOWED,
                 name + ": only " + exactCases + " of " + results.size() + " prompts within " + GGML_ROUNDING_TOLERANCE);
     }
 
