@@ -95,7 +95,8 @@ public final class KvRowCodec {
 
     /**
      * {@link SimdLanes#LANES} Q8_0 values of different rows at once (a column of a KV block): lane j is
-     * {@code q[qOff + j] * scales[scaleOff + j]}, each scale an F16, the product rounded once as in {@link #decodeQ8_0}.
+     * {@code q[qOff + j] * scales[scaleOff + j]}, each scale an F16, the product rounded once as in
+     * {@link #decodeQ8_0}.
      */
     public static void decodeQ8_0Lanes(byte[] q, int qOff, short[] scales, int scaleOff, float[] dst, int dstOff) {
         decodeQ8_0Lanes(q, qOff, f16Lanes(scales, scaleOff), dst, dstOff);

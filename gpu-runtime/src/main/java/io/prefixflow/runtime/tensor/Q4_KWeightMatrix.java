@@ -81,8 +81,10 @@ final class Q4_KWeightMatrix extends SuperBlockWeightMatrix {
                 float m1 = dMin1 * KQuantScales.minK4(raw, b1 + SCALES, j);
                 for (int l = 0; l < 32; l += SimdLanes.LANES) {
                     FloatVector v = FloatVector.fromArray(SimdLanes.FLOATS, x, c + l);
-                    a0 = QuantLanes.floats(QuantLanes.unsignedBytes(raw, b0 + q + l).and(15)).mul(d0).sub(m0).fma(v, a0);
-                    a1 = QuantLanes.floats(QuantLanes.unsignedBytes(raw, b1 + q + l).and(15)).mul(d1).sub(m1).fma(v, a1);
+                    a0 = QuantLanes.floats(QuantLanes.unsignedBytes(raw, b0 + q + l).and(15))
+                            .mul(d0).sub(m0).fma(v, a0);
+                    a1 = QuantLanes.floats(QuantLanes.unsignedBytes(raw, b1 + q + l).and(15))
+                            .mul(d1).sub(m1).fma(v, a1);
                 }
                 d0 = dAll0 * KQuantScales.scaleK4(raw, b0 + SCALES, j + 1);
                 m0 = dMin0 * KQuantScales.minK4(raw, b0 + SCALES, j + 1);
