@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prefixflow.connectors.avro.Completion;
 import io.prefixflow.connectors.avro.InferenceRequest;
+import io.prefixflow.operator.config.InferenceOptions;
 import io.prefixflow.operator.config.InferenceSettings;
 import io.prefixflow.operator.config.RoutingMode;
 import io.prefixflow.operator.testing.DirectEngine;
@@ -65,6 +66,9 @@ class RescaleITCase {
 
         Configuration conf = KafkaJobTesting.jobConfig(KAFKA.kafka(), checkpoints, "prompts", "completions", "dead", null);
         conf.set(KafkaJobOptions.BOUNDED, false);
+        // one sequence at a time per engine, so that the first job is still busy when it is stopped: with all
+        // 40 running at once a fast enough engine finished them before the first checkpoint committed any
+        conf.set(InferenceOptions.MAX_RUNNING, 1);
         InferenceSettings settings = InferenceSettings.from(conf);
         assertThat(settings.routing().mode()).isEqualTo(RoutingMode.CACHE_AWARE);
         JobClient before = start(conf, 2);
