@@ -1,10 +1,16 @@
 #!/bin/bash
-# Same sitting, 2 threads each, PrefixFlow (this commit's jar) beside llama.cpp (node-llama-cpp 3.22.1 prebuilt)
-# on the same GGUF files. Run from anywhere; writes next to this script.
+# Same sitting, 2 threads each, PrefixFlow (the jar in jobs/target) beside llama.cpp (node-llama-cpp 3.22.1
+# prebuilt) on the same GGUF files.
+#
+#   run.sh [OUT_DIR] [--only-110m]      OUT_DIR relative to bench/results/2026-12-01 (default engine-vs-llamacpp)
+#
+# engine-vs-llamacpp/ and engine-vs-llamacpp-final/ were made with `run.sh` and `run.sh engine-vs-llamacpp-final`,
+# engine-vs-llamacpp-c4/ with the 110M loop only (`--only-110m`; that run also skipped the machine probe).
 cd /work/main
 M=/work/llamacpp-work/models
-R=bench/results/2026-12-01/engine-vs-llamacpp
+R=bench/results/2026-12-01/${1:-engine-vs-llamacpp}
 NLC=/work/llamacpp-work/node_modules/node-llama-cpp
+mkdir -p $R
 pf() { java -jar jobs/target/prefixflow.jar bench-engine --threads 2 --json "$@"; }
 ll() { node bench/llamacpp/bench.mjs --threads 2 --nlc-dir $NLC "$@"; }
 PROBE=""
@@ -14,14 +20,16 @@ for f in rand110M-q4_k_m-as-f32 rand110M-q8_0 rand110M-q4_k_m; do
   PROBE=--no-machine-probe
   ll --model $M/$f.gguf --concurrency 1,4,16 --prompt 512 --gen 128 --reps 2 > $R/llamacpp-$f.json 2> $R/llamacpp-$f.log
 done
-pf --model $M/llama1B-q4_k_m.gguf --prompt-tokens 512 --decode-tokens 32 --concurrency 1,4,16 --repetitions 1 \
-   --no-machine-probe > $R/prefixflow-llama1B-q4_k_m.json 2> $R/prefixflow-llama1B-q4_k_m.log
-ll --model $M/llama1B-q4_k_m.gguf --concurrency 1,4,16 --prompt 512 --gen 32 --reps 1 \
-   > $R/llamacpp-llama1B-q4_k_m.json 2> $R/llamacpp-llama1B-q4_k_m.log
-for p in 2048 4096; do
-  pf --model $M/rand110M-q4_k_m-as-f32.gguf --prompt-tokens $p --decode-tokens 8 --concurrency 1 --repetitions 2 \
-     --context-length 4608 --no-machine-probe > $R/prefixflow-long-$p.json 2> $R/prefixflow-long-$p.log
-  ll --model $M/rand110M-q4_k_m-as-f32.gguf --concurrency 1 --prompt $p --gen 8 --reps 2 \
-     > $R/llamacpp-long-$p.json 2> $R/llamacpp-long-$p.log
-done
+if [ "$2" != --only-110m ]; then
+  pf --model $M/llama1B-q4_k_m.gguf --prompt-tokens 512 --decode-tokens 32 --concurrency 1,4,16 --repetitions 1 \
+     --no-machine-probe > $R/prefixflow-llama1B-q4_k_m.json 2> $R/prefixflow-llama1B-q4_k_m.log
+  ll --model $M/llama1B-q4_k_m.gguf --concurrency 1,4,16 --prompt 512 --gen 32 --reps 1 \
+     > $R/llamacpp-llama1B-q4_k_m.json 2> $R/llamacpp-llama1B-q4_k_m.log
+  for p in 2048 4096; do
+    pf --model $M/rand110M-q4_k_m-as-f32.gguf --prompt-tokens $p --decode-tokens 8 --concurrency 1 --repetitions 2 \
+       --context-length 4608 --no-machine-probe > $R/prefixflow-long-$p.json 2> $R/prefixflow-long-$p.log
+    ll --model $M/rand110M-q4_k_m-as-f32.gguf --concurrency 1 --prompt $p --gen 8 --reps 2 \
+       > $R/llamacpp-long-$p.json 2> $R/llamacpp-long-$p.log
+  done
+fi
 echo done > $R/DONE

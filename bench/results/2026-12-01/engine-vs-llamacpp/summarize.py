@@ -1,6 +1,9 @@
-"""Prints PrefixFlow / llama.cpp tokens/s per file and figure from the JSON files of run.sh."""
+"""Prints PrefixFlow / llama.cpp tokens/s per file and figure from the JSON files of run.sh.
+
+    python3 summarize.py [DIR]      DIR: a run.sh output directory (default this one)
+"""
 import json, os, sys
-here = os.path.dirname(os.path.abspath(__file__))
+here = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
 def load(name):
     p = os.path.join(here, name)
     return json.load(open(p)) if os.path.exists(p) and os.path.getsize(p) > 0 else None

@@ -251,7 +251,7 @@ public final class CpuModelRunner implements ModelRunner {
             groupOffsets(blockTable, g, maxPosition, kvHeadOffset, keyOffsets);
             float[] keyArray = kv.keyColumns(layer, keyOffsets, headSize, columns, b.decodedRows[worker],
                     b.decodedOffsets);
-            int keysOff = kv.keyColumnsOffset(keyOffsets);
+            int keysOff = kv.keyColumnsOffset(keyOffsets[0]);
             int keyStride = kv.keyColumnStride();
             // positions rise within a tile, so the queries that see key g are its last ones; four at a time
             int t = t0;
@@ -298,24 +298,22 @@ public final class CpuModelRunner implements ModelRunner {
             return 0;
         }
         int headSize = config.headSize();
-        int[] keyOffsets = b.keyOffsets[worker];
-        float[] keys = kv.keyColumns(layer, keyOffsets, headSize, null, null, null);
+        float[] keys = kv.keyArray(layer);
         int qOff = t0 * config.dim() + head * headSize;
         float[] scores = b.scores[worker];
         int g = 0;
         for (; g + 4 * LANES - 1 <= maxPosition; g += 4 * LANES) {
-            groupOffsets(blockTable, g, maxPosition, kvHeadOffset, keyOffsets);
-            int off0 = kv.keyColumnsOffset(keyOffsets);
-            groupOffsets(blockTable, g + LANES, maxPosition, kvHeadOffset, keyOffsets);
-            int off1 = kv.keyColumnsOffset(keyOffsets);
-            groupOffsets(blockTable, g + 2 * LANES, maxPosition, kvHeadOffset, keyOffsets);
-            int off2 = kv.keyColumnsOffset(keyOffsets);
-            groupOffsets(blockTable, g + 3 * LANES, maxPosition, kvHeadOffset, keyOffsets);
-            int off3 = kv.keyColumnsOffset(keyOffsets);
-            VectorOps.dotColumns4(b.q, qOff, keys, off0, off1, off2, off3, kv.keyColumnStride(), headSize,
+            VectorOps.dotColumns4(b.q, qOff, keys, keysAt(blockTable, g, kvHeadOffset),
+                    keysAt(blockTable, g + LANES, kvHeadOffset), keysAt(blockTable, g + 2 * LANES, kvHeadOffset),
+                    keysAt(blockTable, g + 3 * LANES, kvHeadOffset), kv.keyColumnStride(), headSize,
                     attentionScale, scores, g);
         }
         return g;
+    }
+
+    /** Where the in-place key columns of the group starting at position {@code g} begin. */
+    private int keysAt(int[] blockTable, int g, int kvHeadOffset) {
+        return kv.keyColumnsOffset(kv.offset(blockTable, g) + kvHeadOffset);
     }
 
     /**

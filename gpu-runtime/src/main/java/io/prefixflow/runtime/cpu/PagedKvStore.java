@@ -43,6 +43,8 @@ final class PagedKvStore {
     private final short[][] valueScales;
     /** Whether keys use the column layout (see the class comment). */
     private final boolean keyColumnLayout;
+    /** Whether the attention reads keys straight from {@link #keys} (the F32 column layout). */
+    private final boolean keysInPlace;
     /** One K row encoded before it is spread over its block's columns (writes are single-threaded). */
     private final short[] halfRow;
     private final byte[] quantRow;
@@ -73,6 +75,7 @@ final class PagedKvStore {
         this.keyScales = dtype == KvDtype.Q8_0 ? new short[layers][n / KvDtype.Q8_0_GROUP] : null;
         this.valueScales = dtype == KvDtype.Q8_0 ? new short[layers][n / KvDtype.Q8_0_GROUP] : null;
         this.keyColumnLayout = blockSize % LANES == 0;
+        this.keysInPlace = keyColumnLayout && dtype == KvDtype.F32;
         this.halfRow = new short[kvDim];
         this.quantRow = new byte[kvDim];
         this.scaleRow = new short[kvDim / KvDtype.Q8_0_GROUP + 1];
@@ -107,46 +110,53 @@ final class PagedKvStore {
 
     /** Stores one token's K and V ({@code kvDim} values each) at {@code slot} (an {@link #offset}). */
     void write(int layer, int slot, float[] k, int kOff, float[] v, int vOff) {
+        writeRow(values, valueHalves, valueQuants, valueScales, layer, slot, v, vOff);
+        if (keyColumnLayout) {
+            writeKeyColumns(layer, slot, k, kOff);
+        } else {
+            writeRow(keys, keyHalves, keyQuants, keyScales, layer, slot, k, kOff);
+        }
+    }
+
+    /** One row at {@code slot}, encoded as {@link #dtype}, into whichever of the arrays that type uses. */
+    private void writeRow(float[][] floats, short[][] halves, byte[][] quants, short[][] scales, int layer,
+                          int slot, float[] src, int off) {
+        switch (dtype) {
+            case F32 -> System.arraycopy(src, off, floats[layer], slot, kvDim);
+            case F16 -> KvRowCodec.encodeF16(src, off, halves[layer], slot, kvDim);
+            case Q8_0 -> KvRowCodec.encodeQ8_0(src, off, quants[layer], slot, scales[layer],
+                    slot / KvDtype.Q8_0_GROUP, kvDim);
+        }
+    }
+
+    /** One key row spread over its block's columns (encoded types: encoded as a row first, then spread). */
+    private void writeKeyColumns(int layer, int slot, float[] k, int kOff) {
+        int at = columnIndex(slot, 1);
         switch (dtype) {
             case F32 -> {
-                if (keyColumnLayout) {
-                    float[] dst = keys[layer];
-                    for (int e = 0, at = columnBase(slot); e < kvDim; e++, at += blockSize) {
-                        dst[at] = k[kOff + e];
-                    }
-                } else {
-                    System.arraycopy(k, kOff, keys[layer], slot, kvDim);
+                float[] dst = keys[layer];
+                for (int e = 0; e < kvDim; e++, at += blockSize) {
+                    dst[at] = k[kOff + e];
                 }
-                System.arraycopy(v, vOff, values[layer], slot, kvDim);
             }
             case F16 -> {
-                if (keyColumnLayout) {
-                    KvRowCodec.encodeF16(k, kOff, halfRow, 0, kvDim);
-                    short[] dst = keyHalves[layer];
-                    for (int e = 0, at = columnBase(slot); e < kvDim; e++, at += blockSize) {
-                        dst[at] = halfRow[e];
-                    }
-                } else {
-                    KvRowCodec.encodeF16(k, kOff, keyHalves[layer], slot, kvDim);
+                KvRowCodec.encodeF16(k, kOff, halfRow, 0, kvDim);
+                short[] dst = keyHalves[layer];
+                for (int e = 0; e < kvDim; e++, at += blockSize) {
+                    dst[at] = halfRow[e];
                 }
-                KvRowCodec.encodeF16(v, vOff, valueHalves[layer], slot, kvDim);
             }
             case Q8_0 -> {
-                int group = KvDtype.Q8_0_GROUP;
-                if (keyColumnLayout) {
-                    KvRowCodec.encodeQ8_0(k, kOff, quantRow, 0, scaleRow, 0, kvDim);
-                    byte[] quants = keyQuants[layer];
-                    for (int e = 0, at = columnBase(slot); e < kvDim; e++, at += blockSize) {
-                        quants[at] = quantRow[e];
-                    }
-                    short[] scales = keyScales[layer];
-                    for (int g = 0, at = scaleColumnBase(slot); g < kvDim / group; g++, at += blockSize) {
-                        scales[at] = scaleRow[g];
-                    }
-                } else {
-                    KvRowCodec.encodeQ8_0(k, kOff, keyQuants[layer], slot, keyScales[layer], slot / group, kvDim);
+                KvRowCodec.encodeQ8_0(k, kOff, quantRow, 0, scaleRow, 0, kvDim);
+                byte[] dst = keyQuants[layer];
+                for (int e = 0; e < kvDim; e++, at += blockSize) {
+                    dst[at] = quantRow[e];
                 }
-                KvRowCodec.encodeQ8_0(v, vOff, valueQuants[layer], slot, valueScales[layer], slot / group, kvDim);
+                short[] scales = keyScales[layer];
+                at = columnIndex(slot, KvDtype.Q8_0_GROUP);
+                for (int g = 0; g < kvDim / KvDtype.Q8_0_GROUP; g++, at += blockSize) {
+                    scales[at] = scaleRow[g];
+                }
             }
         }
     }
@@ -154,79 +164,77 @@ final class PagedKvStore {
     /**
      * The keys of a group of {@link SimdLanes#LANES} positions (their head slices at {@code offsets}, the first at
      * a multiple of LANES, positions past the last repeating its offset), as {@code n} columns: column d's LANES
-     * values are {@code returned[keyColumnsOffset(offsets) + d * keyColumnStride() ..]}. That is the store's own
-     * array in the F32 column layout; otherwise {@code columns} ({@code n * LANES}), filled here, with
+     * values are {@code returned[keyColumnsOffset(offsets[0]) + d * keyColumnStride() ..]}. That is
+     * {@link #keyArray} when {@link #keysInPlace}; otherwise {@code columns} ({@code n * LANES}), filled here, with
      * {@code scratch} ({@code LANES * n} floats) for decoded rows. NOTE: in the column layout the lanes past the
      * last position hold whatever the block's later slots hold; their scores are never used.
      */
     float[] keyColumns(int layer, int[] offsets, int n, float[] columns, float[] scratch, int[] scratchOffsets) {
-        if (keyColumnLayout) {
+        if (keysInPlace) {
+            return keys[layer];
+        }
+        if (!keyColumnLayout) {
             if (dtype == KvDtype.F32) {
-                return keys[layer];
-            }
-            int base = columnBase(offsets[0]);
-            if (dtype == KvDtype.F16) {
-                for (int d = 0; d < n; d++) {
-                    KvRowCodec.decodeF16(keyHalves[layer], base + d * blockSize, columns, d * LANES, LANES);
-                }
-                return columns;
-            }
-            // Q8_0: a head slice starts on a 32-value group (the head size is a multiple of 32)
-            int scaleBase = scaleColumnBase(offsets[0]);
-            FloatVector scales = null;
-            for (int d = 0; d < n; d++) {
-                if (d % KvDtype.Q8_0_GROUP == 0) {
-                    scales = KvRowCodec.f16Lanes(keyScales[layer], scaleBase + d / KvDtype.Q8_0_GROUP * blockSize);
-                }
-                KvRowCodec.decodeQ8_0Lanes(keyQuants[layer], base + d * blockSize, scales, columns, d * LANES);
+                VectorOps.gatherColumns(keys[layer], offsets, n, columns);
+            } else {
+                decodeRows(keyHalves, keyQuants, keyScales, layer, offsets, n, scratch);
+                VectorOps.gatherColumns(scratch, scratchOffsets, n, columns);
             }
             return columns;
         }
-        if (dtype == KvDtype.F32) {
-            VectorOps.gatherColumns(keys[layer], offsets, n, columns);
+        int at = columnIndex(offsets[0], 1);
+        if (dtype == KvDtype.F16) {
+            for (int d = 0; d < n; d++, at += blockSize) {
+                KvRowCodec.f16Lanes(keyHalves[layer], at).intoArray(columns, d * LANES);
+            }
             return columns;
         }
-        decodeRows(keyHalves, keyQuants, keyScales, layer, offsets, n, scratch);
-        VectorOps.gatherColumns(scratch, scratchOffsets, n, columns);
+        // Q8_0: a head slice starts on a 32-value group (the head size is a multiple of 32)
+        int scaleAt = columnIndex(offsets[0], KvDtype.Q8_0_GROUP);
+        FloatVector scales = null;
+        for (int d = 0; d < n; d++, at += blockSize) {
+            if (d % KvDtype.Q8_0_GROUP == 0) {
+                scales = KvRowCodec.f16Lanes(keyScales[layer], scaleAt + d / KvDtype.Q8_0_GROUP * blockSize);
+            }
+            KvRowCodec.decodeQ8_0Lanes(keyQuants[layer], at, scales, columns, d * LANES);
+        }
         return columns;
     }
 
-    /** Whether {@link #keyColumns} returns the store's own array (F32 column layout): no copy per group. */
+    /** Whether {@link #keyColumns} returns the store's own array ({@link #keyArray}; F32 column layout). */
     boolean keysInPlace() {
-        return keyColumnLayout && dtype == KvDtype.F32;
+        return keysInPlace;
     }
 
-    /** Where column 0 of {@link #keyColumns}' group starts in the array it returned. */
-    int keyColumnsOffset(int[] offsets) {
-        return keyColumnLayout && dtype == KvDtype.F32 ? columnBase(offsets[0]) : 0;
+    /** Layer {@code layer}'s F32 keys in the column layout; only when {@link #keysInPlace}. */
+    float[] keyArray(int layer) {
+        return keys[layer];
+    }
+
+    /**
+     * Where column 0 of a {@link #keyColumns} group whose first head slice is at {@code firstOffset} (an
+     * {@link #offset} plus the head's) starts in the array it returned.
+     */
+    int keyColumnsOffset(int firstOffset) {
+        return keysInPlace ? columnIndex(firstOffset, 1) : 0;
     }
 
     /** Floats from one column of {@link #keyColumns} to the next in the array it returned. */
     int keyColumnStride() {
-        return keyColumnLayout && dtype == KvDtype.F32 ? blockSize : LANES;
+        return keysInPlace ? blockSize : LANES;
     }
 
     /**
-     * Where, in the column layout, the Q8_0 scale of the 32-value group that starts at row-major offset
-     * {@code rowOffset} lies.
+     * In the column layout, where the item of the row at row-major offset {@code rowOffset} lies that holds its
+     * element there and the {@code perItem - 1} after it: {@code perItem} 1 for a key value, 32 for a Q8_0 scale.
      */
-    private int scaleColumnBase(int rowOffset) {
-        int blockValues = blockSize * kvDim;
-        int block = rowOffset / blockValues;
-        int inBlock = rowOffset - block * blockValues;
-        int slot = inBlock / kvDim;
-        int group = (inBlock - slot * kvDim) / KvDtype.Q8_0_GROUP;
-        return (block * (kvDim / KvDtype.Q8_0_GROUP) + group) * blockSize + slot;
-    }
-
-    /** Where, in the column layout, element 0 of the K row whose row-major offset is {@code rowOffset} lies. */
-    private int columnBase(int rowOffset) {
+    private int columnIndex(int rowOffset, int perItem) {
         int blockValues = blockSize * kvDim;
         int block = rowOffset / blockValues;
         int inBlock = rowOffset - block * blockValues;
         int slot = inBlock / kvDim;
         int element = inBlock - slot * kvDim;
-        return (block * kvDim + element) * blockSize + slot;
+        return (block * (kvDim / perItem) + element / perItem) * blockSize + slot;
     }
 
     /**

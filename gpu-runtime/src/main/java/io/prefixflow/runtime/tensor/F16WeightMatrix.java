@@ -5,9 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ShortBuffer;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * A {@link WeightMatrix} of little-endian IEEE half floats (F16); any {@code cols}.
@@ -44,7 +41,7 @@ final class F16WeightMatrix extends PanelWeightMatrix {
             int d = dstOff + i * cols;
             int c = 0;
             for (; c < vectorCols; c += SimdLanes.LANES) {
-                widen(raw, src + c).intoArray(dst, d + c);
+                QuantLanes.f16Floats(raw, src + c).intoArray(dst, d + c);
             }
             for (; c < cols; c++) {
                 dst[d + c] = Float16.f16ToFloat(raw[src + c]);
@@ -68,10 +65,10 @@ final class F16WeightMatrix extends PanelWeightMatrix {
         FloatVector a3 = a0;
         for (int c = 0; c < vectorCols; c += SimdLanes.LANES) {
             FloatVector v = FloatVector.fromArray(SimdLanes.FLOATS, x, c);
-            a0 = widen(raw, s0 + c).fma(v, a0);
-            a1 = widen(raw, s1 + c).fma(v, a1);
-            a2 = widen(raw, s2 + c).fma(v, a2);
-            a3 = widen(raw, s3 + c).fma(v, a3);
+            a0 = QuantLanes.f16Floats(raw, s0 + c).fma(v, a0);
+            a1 = QuantLanes.f16Floats(raw, s1 + c).fma(v, a1);
+            a2 = QuantLanes.f16Floats(raw, s2 + c).fma(v, a2);
+            a3 = QuantLanes.f16Floats(raw, s3 + c).fma(v, a3);
         }
         y[r] = finish(a0, panel, raw, s0, x);
         if (rowCount > 1) {
@@ -93,13 +90,6 @@ final class F16WeightMatrix extends PanelWeightMatrix {
             sum = Math.fma(Float16.f16ToFloat(raw[rowStart + c]), x[c], sum);
         }
         return sum;
-    }
-
-    /** Halves {@code raw[start .. start + LANES)} as floats, exactly. */
-    private static FloatVector widen(short[] raw, int start) {
-        IntVector h = (IntVector) ShortVector.fromArray(SimdLanes.SHORTS, raw, start)
-                .convertShape(VectorOperators.S2I, SimdLanes.INTS, 0);
-        return QuantLanes.f16Floats(h);
     }
 
     @Override

@@ -38,11 +38,11 @@ public final class Float16 {
      * (other bits ignored), exactly.
      *
      * <p>NOTE: the exponent is rebiased in the integers (+112, F16 bias 15 against 127). An F16 subnormal
-     * (exponent 0) gets one more (+113), so it reads as 2^-14 + m * 2^-24, and subtracting 2^-14 leaves
-     * exactly m * 2^-24. This
-     * never puts a subnormal float into an arithmetic instruction: the earlier form (the bits read as a
-     * float, times 2^112) did, for every F16 below 2^-14, and x86 takes a microcode assist of ~100 cycles
-     * on each such multiply; K-quant block minima are usually that small, and their rows decoded 3-4x slower.
+     * (exponent 0) gets one more (+113), so it reads as 2^-14 + m * 2^-24, and subtracting 2^-14 leaves exactly
+     * m * 2^-24. This never puts a subnormal float into an arithmetic instruction: the earlier form (the bits
+     * read as a float, times 2^112) did, for every F16 below 2^-14, and x86 takes a microcode assist of ~100
+     * cycles on each such multiply; K-quant block minima are usually that small, and their rows decoded 3-4x
+     * slower.
      */
     static float magnitude(int shifted) {
         int bits = shifted & 0x0fffe000;

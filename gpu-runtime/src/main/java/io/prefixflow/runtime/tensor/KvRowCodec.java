@@ -3,8 +3,6 @@ package io.prefixflow.runtime.tensor;
 import io.prefixflow.runtime.kernel.SimdLanes;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -40,9 +38,7 @@ public final class KvRowCodec {
         int vectorEnd = n - n % LANES;
         int i = 0;
         for (; i < vectorEnd; i += LANES) {
-            IntVector h = (IntVector) ShortVector.fromArray(SimdLanes.SHORTS, src, srcOff + i)
-                    .convertShape(VectorOperators.S2I, SimdLanes.INTS, 0);
-            QuantLanes.f16Floats(h).intoArray(dst, dstOff + i);
+            QuantLanes.f16Floats(src, srcOff + i).intoArray(dst, dstOff + i);
         }
         for (; i < n; i++) {
             dst[dstOff + i] = Float16.finiteF16ToFloat(src[srcOff + i]);
@@ -95,14 +91,9 @@ public final class KvRowCodec {
 
     /**
      * {@link SimdLanes#LANES} Q8_0 values of different rows at once (a column of a KV block): lane j is
-     * {@code q[qOff + j] * scales[scaleOff + j]}, each scale an F16, the product rounded once as in
-     * {@link #decodeQ8_0}.
+     * {@code q[qOff + j]} times lane j of {@code scales} (F16 scales decoded by {@link #f16Lanes}), the product
+     * rounded once as in {@link #decodeQ8_0}.
      */
-    public static void decodeQ8_0Lanes(byte[] q, int qOff, short[] scales, int scaleOff, float[] dst, int dstOff) {
-        decodeQ8_0Lanes(q, qOff, f16Lanes(scales, scaleOff), dst, dstOff);
-    }
-
-    /** As {@link #decodeQ8_0Lanes(byte[], int, short[], int, float[], int)} with the scales already decoded. */
     public static void decodeQ8_0Lanes(byte[] q, int qOff, FloatVector scales, float[] dst, int dstOff) {
         ((FloatVector) ByteVector.fromArray(SimdLanes.BYTES, q, qOff)
                 .convertShape(VectorOperators.B2F, SimdLanes.FLOATS, 0))
@@ -111,8 +102,6 @@ public final class KvRowCodec {
 
     /** The {@link SimdLanes#LANES} F16 values at {@code halves[off ..]} as floats, exactly. */
     public static FloatVector f16Lanes(short[] halves, int off) {
-        IntVector h = (IntVector) ShortVector.fromArray(SimdLanes.SHORTS, halves, off)
-                .convertShape(VectorOperators.S2I, SimdLanes.INTS, 0);
-        return QuantLanes.f16Floats(h);
+        return QuantLanes.f16Floats(halves, off);
     }
 }

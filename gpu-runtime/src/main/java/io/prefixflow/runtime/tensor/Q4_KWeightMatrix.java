@@ -37,18 +37,18 @@ final class Q4_KWeightMatrix extends SuperBlockWeightMatrix {
             int q = s + QS + 32 * pair;
             int out = d + 64 * pair;
             for (int l = 0; l < 32; l += SimdLanes.LANES) {
+                // one load for both sub-blocks of the pair
                 IntVector packed = QuantLanes.unsignedBytes(raw, q + l);
-                QuantLanes.floats(packed.and(15)).mul(d1).sub(m1).intoArray(dst, out + l);
-                QuantLanes.floats(packed.lanewise(VectorOperators.LSHR, 4)).mul(d2).sub(m2)
-                        .intoArray(dst, out + 32 + l);
+                scaled(packed.and(15), d1, m1).intoArray(dst, out + l);
+                scaled(packed.lanewise(VectorOperators.LSHR, 4), d2, m2).intoArray(dst, out + 32 + l);
             }
         }
     }
 
     /**
-     * One token: rows in pairs, each sub-block's nibbles converted in registers right before the FMA, in
-     * column order (a pair's low nibbles, then its high ones), as {@link PanelTiles#tile4x1} reads the panel:
-     * the same converted values, one accumulator per row in the same order, so the same bits.
+     * One token: rows in pairs, each sub-block converted in registers right before the FMA, in column order, as
+     * {@link PanelTiles#tile4x1} reads the panel: the same converted values, one accumulator per row in the same
+     * order, so the same bits.
      */
     @Override
     boolean matvecFused(PanelScratch scratch, float[] panel, int r, int rowCount, float[] x, float[] y) {
@@ -72,30 +72,15 @@ final class Q4_KWeightMatrix extends SuperBlockWeightMatrix {
             float dMin0 = QuantLanes.f16(raw, b0 + 2);
             float dAll1 = QuantLanes.f16(raw, b1);
             float dMin1 = QuantLanes.f16(raw, b1 + 2);
-            for (int j = 0; j < 8; j += 2) {
-                int q = QS + 16 * j;
-                int c = c0 + 32 * j;
-                float d0 = dAll0 * KQuantScales.scaleK4(raw, b0 + SCALES, j);
-                float m0 = dMin0 * KQuantScales.minK4(raw, b0 + SCALES, j);
-                float d1 = dAll1 * KQuantScales.scaleK4(raw, b1 + SCALES, j);
-                float m1 = dMin1 * KQuantScales.minK4(raw, b1 + SCALES, j);
+            for (int j = 0; j < 8; j++) {
+                float scale0 = dAll0 * KQuantScales.scaleK4(raw, b0 + SCALES, j);
+                float min0 = dMin0 * KQuantScales.minK4(raw, b0 + SCALES, j);
+                float scale1 = dAll1 * KQuantScales.scaleK4(raw, b1 + SCALES, j);
+                float min1 = dMin1 * KQuantScales.minK4(raw, b1 + SCALES, j);
                 for (int l = 0; l < 32; l += SimdLanes.LANES) {
-                    FloatVector v = FloatVector.fromArray(SimdLanes.FLOATS, x, c + l);
-                    a0 = QuantLanes.floats(QuantLanes.unsignedBytes(raw, b0 + q + l).and(15))
-                            .mul(d0).sub(m0).fma(v, a0);
-                    a1 = QuantLanes.floats(QuantLanes.unsignedBytes(raw, b1 + q + l).and(15))
-                            .mul(d1).sub(m1).fma(v, a1);
-                }
-                d0 = dAll0 * KQuantScales.scaleK4(raw, b0 + SCALES, j + 1);
-                m0 = dMin0 * KQuantScales.minK4(raw, b0 + SCALES, j + 1);
-                d1 = dAll1 * KQuantScales.scaleK4(raw, b1 + SCALES, j + 1);
-                m1 = dMin1 * KQuantScales.minK4(raw, b1 + SCALES, j + 1);
-                for (int l = 0; l < 32; l += SimdLanes.LANES) {
-                    FloatVector v = FloatVector.fromArray(SimdLanes.FLOATS, x, c + 32 + l);
-                    a0 = QuantLanes.floats(QuantLanes.unsignedBytes(raw, b0 + q + l).lanewise(VectorOperators.LSHR, 4))
-                            .mul(d0).sub(m0).fma(v, a0);
-                    a1 = QuantLanes.floats(QuantLanes.unsignedBytes(raw, b1 + q + l).lanewise(VectorOperators.LSHR, 4))
-                            .mul(d1).sub(m1).fma(v, a1);
+                    FloatVector v = FloatVector.fromArray(SimdLanes.FLOATS, x, c0 + 32 * j + l);
+                    a0 = values(raw, b0, j, l, scale0, min0).fma(v, a0);
+                    a1 = values(raw, b1, j, l, scale1, min1).fma(v, a1);
                 }
             }
         }
@@ -103,6 +88,21 @@ final class Q4_KWeightMatrix extends SuperBlockWeightMatrix {
         if (two) {
             y[r + 1] = PanelTiles.laneSum(a1, panel, cols);
         }
+    }
+
+    /**
+     * Elements {@code 32j + l ..} ({@link SimdLanes#LANES} of them) of the block at {@code raw[s]}: sub-block j's
+     * nibbles (the low ones of bytes {@code 32 * (j / 2) ..} for even j, the high ones for odd j) times
+     * {@code scale} minus {@code min}, in {@link #scalarValue}'s order.
+     */
+    private static FloatVector values(byte[] raw, int s, int j, int l, float scale, float min) {
+        IntVector packed = QuantLanes.unsignedBytes(raw, s + QS + 32 * (j / 2) + l);
+        return scaled((j & 1) == 0 ? packed.and(15) : packed.lanewise(VectorOperators.LSHR, 4), scale, min);
+    }
+
+    /** Nibbles times {@code scale} minus {@code min}, rounded in that order (ggml's {@code d * q - m}). */
+    private static FloatVector scaled(IntVector nibbles, float scale, float min) {
+        return QuantLanes.floats(nibbles).mul(scale).sub(min);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /** Vector and little-endian helpers shared by the block decoders: bytes to int lanes, ints to floats. */
@@ -54,15 +55,18 @@ final class QuantLanes {
     }
 
     /**
-     * F16 values, sign-extended into int lanes, as floats, exactly: the sign and the 15 exponent and mantissa bits
-     * moved into place read as a float are the value times 2^-112, and the multiply by 2^112 is exact.
+     * The {@link SimdLanes#LANES} F16 values at {@code halves[off ..]} as floats, exactly: each one's sign and 15
+     * exponent and mantissa bits moved into place read as a float are the value times 2^-112, and the multiply by
+     * 2^112 is exact.
      *
      * <p>NOTE: unlike {@link Float16#finiteF16ToFloat} (block scales, where subnormal F16s are the rule), this takes
      * x86's microcode assist on each subnormal F16 lane, because here they are rare (weights and KV values below
      * 2^-14): an assist-free form (exponent rebiased in the integers, subnormal lanes fixed by blends) took 1.5x as
      * long for an F16 weight matrix, and one that branched on a subnormal lane 2.4x.
      */
-    static FloatVector f16Floats(IntVector h) {
+    static FloatVector f16Floats(short[] halves, int off) {
+        IntVector h = (IntVector) ShortVector.fromArray(SimdLanes.SHORTS, halves, off)
+                .convertShape(VectorOperators.S2I, SimdLanes.INTS, 0);
         return h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
     }
 

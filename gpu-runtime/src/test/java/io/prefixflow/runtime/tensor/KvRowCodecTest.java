@@ -50,7 +50,7 @@ class KvRowCodecTest {
             scales[i] = Float16.floatToF16((float) Math.scalb(random.nextDouble(), -random.nextInt(24)));
         }
         float[] lanesOut = new float[lanes + 1];
-        KvRowCodec.decodeQ8_0Lanes(q, 3, scales, 2, lanesOut, 1);
+        KvRowCodec.decodeQ8_0Lanes(q, 3, KvRowCodec.f16Lanes(scales, 2), lanesOut, 1);
         for (int j = 0; j < lanes; j++) {
             float expected = q[3 + j] * Float16.f16ToFloat(scales[2 + j]);
             assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(lanesOut[1 + j]), "lane " + j);
