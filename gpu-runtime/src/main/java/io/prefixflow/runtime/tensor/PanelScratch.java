@@ -9,6 +9,7 @@ final class PanelScratch {
     private static final ThreadLocal<PanelScratch> CURRENT = ThreadLocal.withInitial(PanelScratch::new);
 
     private float[] panel = new float[0];
+    private float[] accumulators = new float[0];
     private byte[] bytes = new byte[0];
     private short[] shorts = new short[0];
 
@@ -25,6 +26,13 @@ final class PanelScratch {
             panel = new float[minLength];
         }
         return panel;
+    }
+
+    float[] accumulators(int minLength) {
+        if (accumulators.length < minLength) {
+            accumulators = new float[minLength];
+        }
+        return accumulators;
     }
 
     byte[] bytes(int minLength) {

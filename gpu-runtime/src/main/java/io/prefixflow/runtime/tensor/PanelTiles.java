@@ -30,11 +30,6 @@ final class PanelTiles {
     static final int TILE_TOKENS = 5;
     /** Rows per full tile: 4 with 32 vector registers (512-bit species), else 2. */
     static final int TILE_ROWS = SimdLanes.LANES >= 16 ? 4 : 2;
-    /**
-     * A token remainder up to this size runs the one-token tile once per token instead of a padded full
-     * tile: a padded tile of one real token still pays all of its FMAs.
-     */
-    static final int REMAINDER_BY_TOKEN = 2;
 
     /** Rows a panel holds at most (the decode tile's height). */
     static final int MAX_ROWS = 4;
@@ -43,6 +38,8 @@ final class PanelTiles {
 
     private static final VectorSpecies<Float> FLOATS = SimdLanes.FLOATS;
     private static final int LANES = SimdLanes.LANES;
+    /** Floats a tile's accumulators take in {@link #tileSpan}'s array: 20 vectors, whichever the tile. */
+    static final int TILE_ACCUMULATOR_FLOATS = STORED_ACCUMULATORS * LANES;
 
     private PanelTiles() {
     }
@@ -63,7 +60,14 @@ final class PanelTiles {
      */
     static void tile2x5(float[] panel, int rowCount, int cols, float[] x, int xStride, int t, int tokenCount,
                         float[] y, int yStride, int r) {
-        int vectorCols = cols - cols % LANES;
+        int stored = MAX_ROWS * cols;
+        tile2x5Span(panel, rowCount, cols, 0, cols - cols % LANES, x, xStride, t, tokenCount, panel, stored);
+        finishStored(panel, panel, stored, rowCount, cols, x, xStride, t, tokenCount, y, yStride, r);
+    }
+
+    /** {@link #tile4x5Span} for the 2x5 tile; its accumulators take the 4x5 tile's slots of rows 0 and 1. */
+    static void tile2x5Span(float[] panel, int rowCount, int cols, int c0, int c1, float[] x, int xStride, int t,
+                            int tokenCount, float[] accs, int accOff) {
         int p0 = 0;
         int p1 = rowCount > 1 ? cols : 0;
         int x0 = t * xStride;
@@ -71,17 +75,40 @@ final class PanelTiles {
         int x2 = tokenCount > 2 ? x1 + xStride : x1;
         int x3 = tokenCount > 3 ? x2 + xStride : x2;
         int x4 = tokenCount > 4 ? x3 + xStride : x3;
-        FloatVector a00 = FloatVector.zero(FLOATS);
-        FloatVector a01 = a00;
-        FloatVector a02 = a00;
-        FloatVector a03 = a00;
-        FloatVector a04 = a00;
-        FloatVector a10 = a00;
-        FloatVector a11 = a00;
-        FloatVector a12 = a00;
-        FloatVector a13 = a00;
-        FloatVector a14 = a00;
-        for (int c = 0; c < vectorCols; c += LANES) {
+        FloatVector a00;
+        FloatVector a01;
+        FloatVector a02;
+        FloatVector a03;
+        FloatVector a04;
+        FloatVector a10;
+        FloatVector a11;
+        FloatVector a12;
+        FloatVector a13;
+        FloatVector a14;
+        if (c0 == 0) {
+            a00 = FloatVector.zero(FLOATS);
+            a01 = a00;
+            a02 = a00;
+            a03 = a00;
+            a04 = a00;
+            a10 = a00;
+            a11 = a00;
+            a12 = a00;
+            a13 = a00;
+            a14 = a00;
+        } else {
+            a00 = FloatVector.fromArray(FLOATS, accs, accOff);
+            a10 = FloatVector.fromArray(FLOATS, accs, accOff + LANES);
+            a01 = FloatVector.fromArray(FLOATS, accs, accOff + 4 * LANES);
+            a11 = FloatVector.fromArray(FLOATS, accs, accOff + 5 * LANES);
+            a02 = FloatVector.fromArray(FLOATS, accs, accOff + 8 * LANES);
+            a12 = FloatVector.fromArray(FLOATS, accs, accOff + 9 * LANES);
+            a03 = FloatVector.fromArray(FLOATS, accs, accOff + 12 * LANES);
+            a13 = FloatVector.fromArray(FLOATS, accs, accOff + 13 * LANES);
+            a04 = FloatVector.fromArray(FLOATS, accs, accOff + 16 * LANES);
+            a14 = FloatVector.fromArray(FLOATS, accs, accOff + 17 * LANES);
+        }
+        for (int c = c0; c < c1; c += LANES) {
             FloatVector w0 = FloatVector.fromArray(FLOATS, panel, p0 + c);
             FloatVector w1 = FloatVector.fromArray(FLOATS, panel, p1 + c);
             FloatVector v = FloatVector.fromArray(FLOATS, x, x0 + c);
@@ -100,37 +127,29 @@ final class PanelTiles {
             a04 = w0.fma(v, a04);
             a14 = w1.fma(v, a14);
         }
-        int y0 = t * yStride + r;
-        store2(y, y0, rowCount, a00, a10, panel, p0, p1, cols, x, x0);
-        if (tokenCount > 1) {
-            store2(y, y0 + yStride, rowCount, a01, a11, panel, p0, p1, cols, x, x1);
-        }
-        if (tokenCount > 2) {
-            store2(y, y0 + 2 * yStride, rowCount, a02, a12, panel, p0, p1, cols, x, x2);
-        }
-        if (tokenCount > 3) {
-            store2(y, y0 + 3 * yStride, rowCount, a03, a13, panel, p0, p1, cols, x, x3);
-        }
-        if (tokenCount > 4) {
-            store2(y, y0 + 4 * yStride, rowCount, a04, a14, panel, p0, p1, cols, x, x4);
-        }
+        a00.intoArray(accs, accOff);
+        a10.intoArray(accs, accOff + LANES);
+        a01.intoArray(accs, accOff + 4 * LANES);
+        a11.intoArray(accs, accOff + 5 * LANES);
+        a02.intoArray(accs, accOff + 8 * LANES);
+        a12.intoArray(accs, accOff + 9 * LANES);
+        a03.intoArray(accs, accOff + 12 * LANES);
+        a13.intoArray(accs, accOff + 13 * LANES);
+        a04.intoArray(accs, accOff + 16 * LANES);
+        a14.intoArray(accs, accOff + 17 * LANES);
     }
 
     /**
-     * Rows {@code tileRows} at a time times tokens {@code t .. t+tokenCount-1}: the hardware's full tile
-     * ({@link #TILE_ROWS} x {@link #TILE_TOKENS}), or for a remainder of at most {@link #REMAINDER_BY_TOKEN}
-     * tokens the one-token tile per token.
+     * Columns {@code [c0, c1)} of the hardware's tile ({@link #TILE_ROWS} x {@link #TILE_TOKENS}) on accumulators
+     * kept in {@code accs} from {@code accOff} ({@link #TILE_ACCUMULATOR_FLOATS} of them); see
+     * {@link #tile4x5Span}.
      */
-    static void tile(float[] panel, int rowCount, int cols, float[] x, int xStride, int t, int tokenCount,
-                     float[] y, int yStride, int r) {
-        if (tokenCount <= REMAINDER_BY_TOKEN) {
-            for (int i = 0; i < tokenCount; i++) {
-                tile4x1(panel, rowCount, cols, x, xStride, t + i, y, yStride, r);
-            }
-        } else if (TILE_ROWS == 4) {
-            tile4x5(panel, rowCount, cols, x, xStride, t, tokenCount, y, yStride, r);
+    static void tileSpan(float[] panel, int rowCount, int cols, int c0, int c1, float[] x, int xStride, int t,
+                         int tokenCount, float[] accs, int accOff) {
+        if (TILE_ROWS == 4) {
+            tile4x5Span(panel, rowCount, cols, c0, c1, x, xStride, t, tokenCount, accs, accOff);
         } else {
-            tile2x5(panel, rowCount, cols, x, xStride, t, tokenCount, y, yStride, r);
+            tile2x5Span(panel, rowCount, cols, c0, c1, x, xStride, t, tokenCount, accs, accOff);
         }
     }
 
@@ -141,7 +160,20 @@ final class PanelTiles {
      */
     static void tile4x5(float[] panel, int rowCount, int cols, float[] x, int xStride, int t, int tokenCount,
                         float[] y, int yStride, int r) {
-        int vectorCols = cols - cols % LANES;
+        int stored = MAX_ROWS * cols;
+        tile4x5Span(panel, rowCount, cols, 0, cols - cols % LANES, x, xStride, t, tokenCount, panel, stored);
+        finishStored(panel, panel, stored, rowCount, cols, x, xStride, t, tokenCount, y, yStride, r);
+    }
+
+    /**
+     * The columns {@code [c0, c1)} (multiples of the lanes) of a 4x5 tile, on accumulators kept in {@code accs}
+     * from {@code accOff} (token-major, 4 rows each): read back unless {@code c0 == 0}, where they start at zero,
+     * and written back after. A tile run over consecutive spans computes the bits of one run over all columns:
+     * an accumulator stored and loaded is the same value. Spans let a panel stretch stay in L1 across the tiles
+     * of a token block instead of each tile streaming whole rows from L2.
+     */
+    static void tile4x5Span(float[] panel, int rowCount, int cols, int c0, int c1, float[] x, int xStride, int t,
+                            int tokenCount, float[] accs, int accOff) {
         int p0 = 0;
         int p1 = rowCount > 1 ? p0 + cols : p0;
         int p2 = rowCount > 2 ? p1 + cols : p1;
@@ -151,27 +183,131 @@ final class PanelTiles {
         int x2 = tokenCount > 2 ? x1 + xStride : x1;
         int x3 = tokenCount > 3 ? x2 + xStride : x2;
         int x4 = tokenCount > 4 ? x3 + xStride : x3;
-        FloatVector a00 = FloatVector.zero(FLOATS);
-        FloatVector a01 = a00;
-        FloatVector a02 = a00;
-        FloatVector a03 = a00;
-        FloatVector a04 = a00;
-        FloatVector a10 = a00;
-        FloatVector a11 = a00;
-        FloatVector a12 = a00;
-        FloatVector a13 = a00;
-        FloatVector a14 = a00;
-        FloatVector a20 = a00;
-        FloatVector a21 = a00;
-        FloatVector a22 = a00;
-        FloatVector a23 = a00;
-        FloatVector a24 = a00;
-        FloatVector a30 = a00;
-        FloatVector a31 = a00;
-        FloatVector a32 = a00;
-        FloatVector a33 = a00;
-        FloatVector a34 = a00;
-        for (int c = 0; c < vectorCols; c += LANES) {
+        FloatVector a00;
+        FloatVector a01;
+        FloatVector a02;
+        FloatVector a03;
+        FloatVector a04;
+        FloatVector a10;
+        FloatVector a11;
+        FloatVector a12;
+        FloatVector a13;
+        FloatVector a14;
+        FloatVector a20;
+        FloatVector a21;
+        FloatVector a22;
+        FloatVector a23;
+        FloatVector a24;
+        FloatVector a30;
+        FloatVector a31;
+        FloatVector a32;
+        FloatVector a33;
+        FloatVector a34;
+        if (c0 == 0) {
+            a00 = FloatVector.zero(FLOATS);
+            a01 = a00;
+            a02 = a00;
+            a03 = a00;
+            a04 = a00;
+            a10 = a00;
+            a11 = a00;
+            a12 = a00;
+            a13 = a00;
+            a14 = a00;
+            a20 = a00;
+            a21 = a00;
+            a22 = a00;
+            a23 = a00;
+            a24 = a00;
+            a30 = a00;
+            a31 = a00;
+            a32 = a00;
+            a33 = a00;
+            a34 = a00;
+        } else {
+            a00 = FloatVector.fromArray(FLOATS, accs, accOff);
+            a10 = FloatVector.fromArray(FLOATS, accs, accOff + LANES);
+            a20 = FloatVector.fromArray(FLOATS, accs, accOff + 2 * LANES);
+            a30 = FloatVector.fromArray(FLOATS, accs, accOff + 3 * LANES);
+            a01 = FloatVector.fromArray(FLOATS, accs, accOff + 4 * LANES);
+            a11 = FloatVector.fromArray(FLOATS, accs, accOff + 5 * LANES);
+            a21 = FloatVector.fromArray(FLOATS, accs, accOff + 6 * LANES);
+            a31 = FloatVector.fromArray(FLOATS, accs, accOff + 7 * LANES);
+            a02 = FloatVector.fromArray(FLOATS, accs, accOff + 8 * LANES);
+            a12 = FloatVector.fromArray(FLOATS, accs, accOff + 9 * LANES);
+            a22 = FloatVector.fromArray(FLOATS, accs, accOff + 10 * LANES);
+            a32 = FloatVector.fromArray(FLOATS, accs, accOff + 11 * LANES);
+            a03 = FloatVector.fromArray(FLOATS, accs, accOff + 12 * LANES);
+            a13 = FloatVector.fromArray(FLOATS, accs, accOff + 13 * LANES);
+            a23 = FloatVector.fromArray(FLOATS, accs, accOff + 14 * LANES);
+            a33 = FloatVector.fromArray(FLOATS, accs, accOff + 15 * LANES);
+            a04 = FloatVector.fromArray(FLOATS, accs, accOff + 16 * LANES);
+            a14 = FloatVector.fromArray(FLOATS, accs, accOff + 17 * LANES);
+            a24 = FloatVector.fromArray(FLOATS, accs, accOff + 18 * LANES);
+            a34 = FloatVector.fromArray(FLOATS, accs, accOff + 19 * LANES);
+        }
+        int cEven = c0 + (c1 - c0) / (2 * LANES) * (2 * LANES);
+        for (int c = c0; c < cEven; c += 2 * LANES) {
+            FloatVector w0 = FloatVector.fromArray(FLOATS, panel, p0 + c);
+            FloatVector w1 = FloatVector.fromArray(FLOATS, panel, p1 + c);
+            FloatVector w2 = FloatVector.fromArray(FLOATS, panel, p2 + c);
+            FloatVector w3 = FloatVector.fromArray(FLOATS, panel, p3 + c);
+            FloatVector v = FloatVector.fromArray(FLOATS, x, x0 + c);
+            a00 = w0.fma(v, a00);
+            a10 = w1.fma(v, a10);
+            a20 = w2.fma(v, a20);
+            a30 = w3.fma(v, a30);
+            v = FloatVector.fromArray(FLOATS, x, x1 + c);
+            a01 = w0.fma(v, a01);
+            a11 = w1.fma(v, a11);
+            a21 = w2.fma(v, a21);
+            a31 = w3.fma(v, a31);
+            v = FloatVector.fromArray(FLOATS, x, x2 + c);
+            a02 = w0.fma(v, a02);
+            a12 = w1.fma(v, a12);
+            a22 = w2.fma(v, a22);
+            a32 = w3.fma(v, a32);
+            v = FloatVector.fromArray(FLOATS, x, x3 + c);
+            a03 = w0.fma(v, a03);
+            a13 = w1.fma(v, a13);
+            a23 = w2.fma(v, a23);
+            a33 = w3.fma(v, a33);
+            v = FloatVector.fromArray(FLOATS, x, x4 + c);
+            a04 = w0.fma(v, a04);
+            a14 = w1.fma(v, a14);
+            a24 = w2.fma(v, a24);
+            a34 = w3.fma(v, a34);
+            w0 = FloatVector.fromArray(FLOATS, panel, p0 + c + LANES);
+            w1 = FloatVector.fromArray(FLOATS, panel, p1 + c + LANES);
+            w2 = FloatVector.fromArray(FLOATS, panel, p2 + c + LANES);
+            w3 = FloatVector.fromArray(FLOATS, panel, p3 + c + LANES);
+            v = FloatVector.fromArray(FLOATS, x, x0 + c + LANES);
+            a00 = w0.fma(v, a00);
+            a10 = w1.fma(v, a10);
+            a20 = w2.fma(v, a20);
+            a30 = w3.fma(v, a30);
+            v = FloatVector.fromArray(FLOATS, x, x1 + c + LANES);
+            a01 = w0.fma(v, a01);
+            a11 = w1.fma(v, a11);
+            a21 = w2.fma(v, a21);
+            a31 = w3.fma(v, a31);
+            v = FloatVector.fromArray(FLOATS, x, x2 + c + LANES);
+            a02 = w0.fma(v, a02);
+            a12 = w1.fma(v, a12);
+            a22 = w2.fma(v, a22);
+            a32 = w3.fma(v, a32);
+            v = FloatVector.fromArray(FLOATS, x, x3 + c + LANES);
+            a03 = w0.fma(v, a03);
+            a13 = w1.fma(v, a13);
+            a23 = w2.fma(v, a23);
+            a33 = w3.fma(v, a33);
+            v = FloatVector.fromArray(FLOATS, x, x4 + c + LANES);
+            a04 = w0.fma(v, a04);
+            a14 = w1.fma(v, a14);
+            a24 = w2.fma(v, a24);
+            a34 = w3.fma(v, a34);
+        }
+        for (int c = cEven; c < c1; c += LANES) {
             FloatVector w0 = FloatVector.fromArray(FLOATS, panel, p0 + c);
             FloatVector w1 = FloatVector.fromArray(FLOATS, panel, p1 + c);
             FloatVector w2 = FloatVector.fromArray(FLOATS, panel, p2 + c);
@@ -204,54 +340,44 @@ final class PanelTiles {
         }
         // NOTE: stored here and summed by a separate method, because passing 20 vectors on (to finish) made
         // C2 stop inlining at its node limit and box every accumulator in the loop (10x slower, measured)
-        int stored = MAX_ROWS * cols;
-        a00.intoArray(panel, stored);
-        a10.intoArray(panel, stored + LANES);
-        a20.intoArray(panel, stored + 2 * LANES);
-        a30.intoArray(panel, stored + 3 * LANES);
-        a01.intoArray(panel, stored + 4 * LANES);
-        a11.intoArray(panel, stored + 5 * LANES);
-        a21.intoArray(panel, stored + 6 * LANES);
-        a31.intoArray(panel, stored + 7 * LANES);
-        a02.intoArray(panel, stored + 8 * LANES);
-        a12.intoArray(panel, stored + 9 * LANES);
-        a22.intoArray(panel, stored + 10 * LANES);
-        a32.intoArray(panel, stored + 11 * LANES);
-        a03.intoArray(panel, stored + 12 * LANES);
-        a13.intoArray(panel, stored + 13 * LANES);
-        a23.intoArray(panel, stored + 14 * LANES);
-        a33.intoArray(panel, stored + 15 * LANES);
-        a04.intoArray(panel, stored + 16 * LANES);
-        a14.intoArray(panel, stored + 17 * LANES);
-        a24.intoArray(panel, stored + 18 * LANES);
-        a34.intoArray(panel, stored + 19 * LANES);
-        finishStored(panel, rowCount, cols, x, xStride, t, tokenCount, y, yStride, r);
+        a00.intoArray(accs, accOff);
+        a10.intoArray(accs, accOff + LANES);
+        a20.intoArray(accs, accOff + 2 * LANES);
+        a30.intoArray(accs, accOff + 3 * LANES);
+        a01.intoArray(accs, accOff + 4 * LANES);
+        a11.intoArray(accs, accOff + 5 * LANES);
+        a21.intoArray(accs, accOff + 6 * LANES);
+        a31.intoArray(accs, accOff + 7 * LANES);
+        a02.intoArray(accs, accOff + 8 * LANES);
+        a12.intoArray(accs, accOff + 9 * LANES);
+        a22.intoArray(accs, accOff + 10 * LANES);
+        a32.intoArray(accs, accOff + 11 * LANES);
+        a03.intoArray(accs, accOff + 12 * LANES);
+        a13.intoArray(accs, accOff + 13 * LANES);
+        a23.intoArray(accs, accOff + 14 * LANES);
+        a33.intoArray(accs, accOff + 15 * LANES);
+        a04.intoArray(accs, accOff + 16 * LANES);
+        a14.intoArray(accs, accOff + 17 * LANES);
+        a24.intoArray(accs, accOff + 18 * LANES);
+        a34.intoArray(accs, accOff + 19 * LANES);
     }
 
     /**
-     * The values of a 4x5 tile whose accumulators lie behind the panel rows (token-major, 4 rows each): each
-     * one's lane sum in {@link SimdLanes#sumStored}'s order, then its columns past the last whole vector.
+     * The values of a 4x5 tile whose accumulators lie in {@code accs} from {@code stored} (token-major, 4 rows
+     * each): each one's lane sum in {@link SimdLanes#sumStored}'s order, then its columns past the last whole
+     * vector.
      */
-    private static void finishStored(float[] panel, int rowCount, int cols, float[] x, int xStride, int t,
-                                     int tokenCount, float[] y, int yStride, int r) {
-        int stored = MAX_ROWS * cols;
+    static void finishStored(float[] panel, float[] accs, int stored, int rowCount, int cols, float[] x,
+                             int xStride, int t, int tokenCount, float[] y, int yStride, int r) {
         for (int k = 0; k < tokenCount; k++) {
             int x0 = (t + k) * xStride;
             for (int i = 0; i < rowCount; i++) {
-                float sum = SimdLanes.sumStored(panel, stored + (4 * k + i) * LANES);
+                float sum = SimdLanes.sumStored(accs, stored + (4 * k + i) * LANES);
                 for (int c = cols - cols % LANES; c < cols; c++) {
                     sum = Math.fma(panel[i * cols + c], x[x0 + c], sum);
                 }
                 y[(t + k) * yStride + r + i] = sum;
             }
-        }
-    }
-
-    private static void store2(float[] y, int y0, int rowCount, FloatVector a0, FloatVector a1,
-                               float[] panel, int p0, int p1, int cols, float[] x, int x0) {
-        y[y0] = finish(a0, panel, p0, cols, x, x0);
-        if (rowCount > 1) {
-            y[y0 + 1] = finish(a1, panel, p1, cols, x, x0);
         }
     }
 

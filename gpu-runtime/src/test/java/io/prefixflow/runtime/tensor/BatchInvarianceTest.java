@@ -27,13 +27,16 @@ class BatchInvarianceTest {
         checkInvariance(type, rows, cols, nTokens, random);
     }
 
-    /** Large enough cols and tokens that the batch spans several token blocks. */
+    /**
+     * Large enough cols and tokens that the batch spans two token blocks (1 MiB of inputs each) and each row
+     * several column spans, the last one short.
+     */
     @Test
     void aloneEqualsBatchedAcrossTokenBlocks() {
         Random random = new Random(11);
         for (GgmlType type : GgmlType.values()) {
             int cols = type.blockSize() > 1 ? 2048 : 2051;
-            checkInvariance(type, 7, cols, 70, random);
+            checkInvariance(type, 7, cols, 140, random);
         }
     }
 

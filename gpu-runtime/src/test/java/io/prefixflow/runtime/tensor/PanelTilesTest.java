@@ -2,6 +2,7 @@ package io.prefixflow.runtime.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import io.prefixflow.runtime.kernel.SimdLanes;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -9,8 +10,9 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * Every register tile computes each value with the same arithmetic: whichever tile the hardware picks (2x5 on
- * AVX2, 4x5 on AVX-512), a value's bits equal those of the one-token tile. Both wide tiles run here whatever the
- * machine, so the shape not picked on this machine is checked too.
+ * AVX2, 4x5 on AVX-512), run over all columns at once or span by span, a value's bits equal those of the
+ * one-token tile. Both wide tiles run here whatever the machine, so the shape not picked on this machine is
+ * checked too.
  */
 class PanelTilesTest {
 
@@ -37,11 +39,26 @@ class PanelTilesTest {
         PanelTiles.tile4x5(panel, rowCount, cols, x, xStride, firstToken, tokenCount, wide, yStride, r);
         assertArrayEquals(oneByOne, wide, "4x5 tile, " + rowCount + " rows, " + tokenCount + " tokens");
 
-        if (rowCount <= PanelTiles.TILE_ROWS) {
-            float[] chosen = new float[ySize];
-            PanelTiles.tile(panel, rowCount, cols, x, xStride, firstToken, tokenCount, chosen, yStride, r);
-            assertArrayEquals(oneByOne, chosen, "the machine's tile (" + WeightMatrices.batchTile() + ")");
-        }
+        // the batched product's form: the columns cut into random spans, accumulators carried in memory
+        int vectorCols = cols - cols % SimdLanes.LANES;
+        int spanVectors = 1 + random.nextInt(8);
+        int accOff = random.nextInt(5);
+        float[] accs = new float[accOff + PanelTiles.TILE_ACCUMULATOR_FLOATS];
+        float[] spanned = new float[ySize];
+        int c0 = 0;
+        do {
+            int c1 = Math.min(vectorCols, c0 + spanVectors * SimdLanes.LANES);
+            if (rowCount <= 2 && seed % 2 == 0) {
+                PanelTiles.tile2x5Span(panel, rowCount, cols, c0, c1, x, xStride, firstToken, tokenCount, accs, accOff);
+            } else {
+                PanelTiles.tile4x5Span(panel, rowCount, cols, c0, c1, x, xStride, firstToken, tokenCount, accs, accOff);
+            }
+            c0 = c1;
+        } while (c0 < vectorCols);
+        PanelTiles.finishStored(panel, accs, accOff, rowCount, cols, x, xStride, firstToken, tokenCount, spanned,
+                yStride, r);
+        assertArrayEquals(oneByOne, spanned, "tile over spans of " + spanVectors + " vectors, " + rowCount
+                + " rows, " + tokenCount + " tokens");
 
         if (rowCount <= 2) {
             float[] narrow = new float[ySize];

@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  * Each case warms up for the given seconds, then reports the best call of the next as many seconds:
  * GFLOP/s ({@code 2 * rows * cols * nTokens} per call) and weight bytes read per second (the weights
  * are read once per call; for large batches the number is not a bandwidth). {@code -Dbench.scalar=true}
- * times the scalar reference instead.
+ * times the scalar reference instead; {@code -Dbench.shapes=2048x2048,8192x2048} (rows x cols) replaces the
+ * default shapes.
  */
 public final class WeightMatrixBench {
     private static final int[][] SHAPES = {{768, 768}, {2048, 768}, {32000, 768}};
@@ -34,7 +35,7 @@ public final class WeightMatrixBench {
                 "type", "rows", "cols", "tokens", "us/call", "GFLOP/s", "GB/s");
         for (String typeName : types) {
             GgmlType type = GgmlType.parse(typeName);
-            for (int[] shape : SHAPES) {
+            for (int[] shape : shapes()) {
                 int rows = shape[0];
                 int cols = shape[1];
                 float[] values = new float[rows * cols];
@@ -50,6 +51,20 @@ public final class WeightMatrixBench {
                 }
             }
         }
+    }
+
+    private static int[][] shapes() {
+        String spec = System.getProperty("bench.shapes");
+        if (spec == null || spec.isBlank()) {
+            return SHAPES;
+        }
+        String[] parts = spec.split(",");
+        int[][] shapes = new int[parts.length][];
+        for (int i = 0; i < parts.length; i++) {
+            String[] dims = parts[i].strip().split("x");
+            shapes[i] = new int[] {Integer.parseInt(dims[0]), Integer.parseInt(dims[1])};
+        }
+        return shapes;
     }
 
     private static void call(WeightMatrix w, float[] x, int nTokens, float[] y, boolean scalar) {
