@@ -4,7 +4,8 @@ import java.nio.ByteBuffer;
 
 /**
  * The packed sub-block scales of the K-quants, decoded as ggml does ({@code get_scale_min_k4} and
- * Q3_K's scale shuffle), from a byte array (vector kernels) or a buffer (scalar references).
+ * Q3_K's scale shuffle): a Q4_K/Q5_K block's all at once or one at a time from a byte array (vector
+ * kernels), or one at a time from a buffer (scalar references).
  *
  * <pre>
  * Q4_K / Q5_K, 12 bytes s, 8 six-bit scales and mins, sub-block j:
@@ -16,6 +17,32 @@ import java.nio.ByteBuffer;
  */
 final class KQuantScales {
     private KQuantScales() {
+    }
+
+    /**
+     * All 8 six-bit scales of a Q4_K/Q5_K block at once, scale j in byte j of the result ({@link #packed}): the
+     * formulas above on all bytes together, from one 8-byte and one 4-byte read.
+     */
+    static long scalesK4(byte[] s, int off) {
+        long head = QuantLanes.int64(s, off);
+        long tail = QuantLanes.int32(s, off + 8) & 0xFFFFFFFFL;
+        long low = head & 0x3F3F3F3FL;
+        long high = (tail & 0x0F0F0F0FL) | ((head >>> 2) & 0x30303030L);
+        return low | high << 32;
+    }
+
+    /** All 8 six-bit mins of a Q4_K/Q5_K block at once, min j in byte j of the result ({@link #packed}). */
+    static long minsK4(byte[] s, int off) {
+        long head = QuantLanes.int64(s, off);
+        long tail = QuantLanes.int32(s, off + 8) & 0xFFFFFFFFL;
+        long low = (head >>> 32) & 0x3F3F3F3FL;
+        long high = ((tail >>> 4) & 0x0F0F0F0FL) | ((head >>> 34) & 0x30303030L);
+        return low | high << 32;
+    }
+
+    /** Byte {@code j} of {@link #scalesK4} or {@link #minsK4}. */
+    static int packed(long bytes, int j) {
+        return (int) (bytes >>> (8 * j)) & 0xff;
     }
 
     static int scaleK4(byte[] s, int off, int j) {

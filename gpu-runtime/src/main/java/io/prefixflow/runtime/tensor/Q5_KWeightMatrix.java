@@ -28,12 +28,14 @@ final class Q5_KWeightMatrix extends SuperBlockWeightMatrix {
     void unpackBlock(byte[] raw, int s, float[] dst, int d) {
         float dAll = QuantLanes.f16(raw, s);
         float dMin = QuantLanes.f16(raw, s + 2);
+        long scales = KQuantScales.scalesK4(raw, s + SCALES);
+        long mins = KQuantScales.minsK4(raw, s + SCALES);
         for (int pair = 0; pair < 4; pair++) {
             int j = 2 * pair;
-            float d1 = dAll * KQuantScales.scaleK4(raw, s + SCALES, j);
-            float m1 = dMin * KQuantScales.minK4(raw, s + SCALES, j);
-            float d2 = dAll * KQuantScales.scaleK4(raw, s + SCALES, j + 1);
-            float m2 = dMin * KQuantScales.minK4(raw, s + SCALES, j + 1);
+            float d1 = dAll * KQuantScales.packed(scales, j);
+            float m1 = dMin * KQuantScales.packed(mins, j);
+            float d2 = dAll * KQuantScales.packed(scales, j + 1);
+            float m2 = dMin * KQuantScales.packed(mins, j + 1);
             int q = s + QS + 32 * pair;
             int out = d + 64 * pair;
             for (int l = 0; l < 32; l += SimdLanes.LANES) {

@@ -18,6 +18,9 @@ final class QuantLanes {
     /** Reads a little-endian int out of a byte array in one load. */
     private static final VarHandle INT_LE =
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Reads a little-endian long out of a byte array in one load. */
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** 0, 1, ..., 31: lane indices, loaded from an offset to shift a 32-bit mask per lane. */
     private static final int[] IOTA = new int[64];
 
@@ -38,6 +41,11 @@ final class QuantLanes {
     /** The little-endian int at {@code raw[start]}. */
     static int int32(byte[] raw, int start) {
         return (int) INT_LE.get(raw, start);
+    }
+
+    /** The little-endian long at {@code raw[start]}. */
+    static long int64(byte[] raw, int start) {
+        return (long) LONG_LE.get(raw, start);
     }
 
     /** {@code raw[start .. start + LANES)} as unsigned ints 0..255. */
