@@ -19,8 +19,9 @@ import java.nio.ByteOrder;
  *
  * <p>Loop order for a batch: token blocks sized so their inputs stay in L2, then panels of
  * {@link PanelTiles#TILE_ROWS} rows (2, or 4 with AVX-512's 32 registers), then spans of
- * {@link #SPAN_COLS} columns, then tiles of up to 5 tokens (balanced: 16 tokens run as 4+4+4+4), each tile's
- * accumulators carried from span to span in memory (bit for bit the values of one pass). For 2
+ * {@link #SPAN_COLS} columns, then tiles of 5 tokens (the last one partial, or a remainder of 1 or 2 tokens by
+ * the one-token tile after the spans), each tile's accumulators carried from span to span in memory (bit for bit
+ * the values of one pass). For 2
  * to 4 tokens: 4-row panels and one 4x1 tile per token (with AVX-512, from 3 tokens one partial 4x5 tile:
  * the panel read once). For one token (decode): the type's fused
  * kernel where it has one, else the 4-row panel; either streams each weight once with independent
@@ -30,18 +31,28 @@ import java.nio.ByteOrder;
  * for a larger {@code cols}; in steady state the product allocates nothing.
  */
 abstract class PanelWeightMatrix extends WeightMatrix {
+    /** Bytes of inputs a token block may take, so a block stays in L2 while panels pass. */
+    private static final int TOKEN_BLOCK_BYTES = 256 * 1024;
     /**
-     * Bytes of inputs a token block may take, so a block stays in L2 (or close, in L3) while panels pass. Each
-     * block converts every panel again, so blocks must not be small: at 256 KiB an 8192-column matrix
-     * (ffn_down of a 1B model) converted its rows once per 5 tokens.
+     * Tokens a block holds at least, whatever its bytes: each block converts every panel again, and by bytes alone
+     * an 8192-column matrix (ffn_down of a 1B model) converted its rows once per 5 tokens. (1 MiB blocks for all
+     * made a 768-column prefill 7 % slower.)
      */
-    private static final int TOKEN_BLOCK_BYTES = 1024 * 1024;
+    private static final int MIN_TOKEN_BLOCK = 35;
     /**
      * Columns a tile covers before the next tile of the block takes over: a 4-row panel stretch (8 KiB) and a
      * tile's inputs (10 KiB) stay in L1 while the block's tiles pass over them, instead of each tile streaming
      * whole rows from L2.
      */
     private static final int SPAN_COLS = 512;
+    /** Rows up to this many columns run as one span: their panel and a tile's inputs fit L1 already. */
+    private static final int MAX_UNSPLIT_COLS = 1024;
+    /**
+     * A token remainder up to this size runs the one-token tile once per token instead of a padded tile: 16
+     * tokens as 5+5+5+1, not 4+4+4+4 (measured 3 % slower at 16 sequences on a 768-wide model), since a padded
+     * tile still pays all of its FMAs.
+     */
+    private static final int REMAINDER_BY_TOKEN = 2;
     private static final int DECODE_ROWS = PanelTiles.MAX_ROWS;
     /**
      * Tokens from which a decode batch (fewer than {@link PanelTiles#TILE_TOKENS}) runs one partial 4x5 tile
@@ -57,7 +68,7 @@ abstract class PanelWeightMatrix extends WeightMatrix {
         MatmulChecks.checkShape(type, data, byteOffset, rows, cols);
         int tokensFitting = TOKEN_BLOCK_BYTES / (cols * Float.BYTES) / PanelTiles.TILE_TOKENS
                 * PanelTiles.TILE_TOKENS;
-        this.tokenBlock = Math.max(PanelTiles.TILE_TOKENS, tokensFitting);
+        this.tokenBlock = Math.max(MIN_TOKEN_BLOCK, tokensFitting);
     }
 
     /**
@@ -99,35 +110,40 @@ abstract class PanelWeightMatrix extends WeightMatrix {
             return;
         }
         int vectorCols = cols - cols % SimdLanes.LANES;
+        int span = vectorCols <= MAX_UNSPLIT_COLS ? vectorCols : SPAN_COLS;
         for (int t0 = 0; t0 < nTokens; t0 += tokenBlock) {
             int count = Math.min(nTokens, t0 + tokenBlock) - t0;
-            // tiles of balanced sizes (16 tokens: 4+4+4+4, not 5+5+5+1): a tile short of a token wastes a few
-            // FMAs, a lone token's 4x1 pass reads the whole panel for one token
-            int tiles = (count + PanelTiles.TILE_TOKENS - 1) / PanelTiles.TILE_TOKENS;
+            int remainder = count % PanelTiles.TILE_TOKENS;
+            int alone = remainder <= REMAINDER_BY_TOKEN ? remainder : 0;
+            int tiles = (count - alone + PanelTiles.TILE_TOKENS - 1) / PanelTiles.TILE_TOKENS;
             float[] accs = scratch.accumulators(tiles * PanelTiles.TILE_ACCUMULATOR_FLOATS);
             for (int r = rowStart; r < rowEnd; r += PanelTiles.TILE_ROWS) {
                 int rowCount = Math.min(PanelTiles.TILE_ROWS, rowEnd - r);
                 unpackRows(scratch, r, rowCount, panel, 0);
                 int c0 = 0;
                 do {
-                    int c1 = Math.min(vectorCols, c0 + SPAN_COLS);
-                    for (int k = 0, t = t0; k < tiles; t += tileSize(count, tiles, k), k++) {
-                        PanelTiles.tileSpan(panel, rowCount, cols, c0, c1, x, xStride, t, tileSize(count, tiles, k),
+                    int c1 = Math.min(vectorCols, c0 + span);
+                    for (int k = 0; k < tiles; k++) {
+                        int t = t0 + k * PanelTiles.TILE_TOKENS;
+                        PanelTiles.tileSpan(panel, rowCount, cols, c0, c1, x, xStride, t, tileTokens(count - alone, k),
                                 accs, k * PanelTiles.TILE_ACCUMULATOR_FLOATS);
                     }
                     c0 = c1;
                 } while (c0 < vectorCols);
-                for (int k = 0, t = t0; k < tiles; t += tileSize(count, tiles, k), k++) {
+                for (int k = 0; k < tiles; k++) {
                     PanelTiles.finishStored(panel, accs, k * PanelTiles.TILE_ACCUMULATOR_FLOATS, rowCount, cols, x,
-                            xStride, t, tileSize(count, tiles, k), y, yStride, r);
+                            xStride, t0 + k * PanelTiles.TILE_TOKENS, tileTokens(count - alone, k), y, yStride, r);
+                }
+                for (int t = t0 + count - alone; t < t0 + count; t++) {
+                    PanelTiles.tile4x1(panel, rowCount, cols, x, xStride, t, y, yStride, r);
                 }
             }
         }
     }
 
-    /** Tokens of tile {@code k} when {@code count} tokens are split into {@code tiles} tiles of balanced sizes. */
-    private static int tileSize(int count, int tiles, int k) {
-        return count / tiles + (k < count % tiles ? 1 : 0);
+    /** Tokens of tile {@code k} when {@code count} tokens are cut into tiles of {@link PanelTiles#TILE_TOKENS}. */
+    private static int tileTokens(int count, int k) {
+        return Math.min(PanelTiles.TILE_TOKENS, count - k * PanelTiles.TILE_TOKENS);
     }
 
     private void decode(PanelScratch scratch, float[] panel, float[] x, int xStride, int nTokens, float[] y,

@@ -28,8 +28,8 @@ class BatchInvarianceTest {
     }
 
     /**
-     * Large enough cols and tokens that the batch spans two token blocks (1 MiB of inputs each) and each row
-     * several column spans, the last one short.
+     * Large enough cols and tokens that the batch spans several token blocks and each row several column spans,
+     * the last one short.
      */
     @Test
     void aloneEqualsBatchedAcrossTokenBlocks() {
