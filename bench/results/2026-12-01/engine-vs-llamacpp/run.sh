@@ -5,7 +5,8 @@
 #   run.sh [OUT_DIR] [--only-110m]      OUT_DIR relative to bench/results/2026-12-01 (default engine-vs-llamacpp)
 #
 # engine-vs-llamacpp/ and engine-vs-llamacpp-final/ were made with `run.sh` and `run.sh engine-vs-llamacpp-final`,
-# engine-vs-llamacpp-c4/ with the 110M loop only (`--only-110m`; that run also skipped the machine probe).
+# engine-vs-llamacpp-c4/ with the 110M loop only (`--only-110m`; that run also skipped the machine probe),
+# engine-vs-llamacpp-spans/ with `run.sh engine-vs-llamacpp-spans` at the commit in its commit.txt.
 cd /work/main
 M=/work/llamacpp-work/models
 R=bench/results/2026-12-01/${1:-engine-vs-llamacpp}

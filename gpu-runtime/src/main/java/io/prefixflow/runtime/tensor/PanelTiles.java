@@ -246,6 +246,8 @@ final class PanelTiles {
             a24 = FloatVector.fromArray(FLOATS, accs, accOff + 18 * LANES);
             a34 = FloatVector.fromArray(FLOATS, accs, accOff + 19 * LANES);
         }
+        // NOTE: two column vectors per iteration: JDK 17's C2 does not unroll this loop itself (in L1, one core:
+        // 125 GFLOP/s as written once, 143 twice; four times made C2 give up on the method, 1.4 GFLOP/s)
         int cEven = c0 + (c1 - c0) / (2 * LANES) * (2 * LANES);
         for (int c = c0; c < cEven; c += 2 * LANES) {
             FloatVector w0 = FloatVector.fromArray(FLOATS, panel, p0 + c);
