@@ -10,7 +10,10 @@
 // and prints ONE JSON object on stdout (diagnostics go to stderr). See README.md.
 //
 // Usage: node bench.mjs --model FILE.gguf [--threads 2] [--prompt 512] [--gen 128] [--concurrency 1,4,16]
-//                       [--reps 3] [--flash-attention] [--nlc-dir DIR] [--verbose]
+//                       [--reps 3] [--flash-attention] [--cache-type-k T] [--cache-type-v T] [--nlc-dir DIR]
+//                       [--verbose]
+// --cache-type-k/-v: the KV cache's element type (llama.cpp's -ctk/-ctv: f16 default, q8_0, ...); a quantized V
+// cache needs --flash-attention in llama.cpp.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -21,7 +24,7 @@ import { performance } from "node:perf_hooks";
 function parseArgs(argv) {
     const a = {
         model: null, threads: 2, prompt: 512, gen: 128, concurrency: [1, 4, 16], reps: 3,
-        flashAttention: false, verbose: false, seed: 1234,
+        flashAttention: false, verbose: false, seed: 1234, cacheTypeK: "F16", cacheTypeV: "F16",
         nlcDir: process.env.NLC_DIR ?? "/work/llamacpp-work/node_modules/node-llama-cpp"
     };
     for (let i = 2; i < argv.length; i++) {
@@ -34,6 +37,8 @@ function parseArgs(argv) {
         else if (k === "--reps") a.reps = parseInt(v(), 10);
         else if (k === "--seed") a.seed = parseInt(v(), 10);
         else if (k === "--flash-attention") a.flashAttention = true;
+        else if (k === "--cache-type-k") a.cacheTypeK = v().toUpperCase();
+        else if (k === "--cache-type-v") a.cacheTypeV = v().toUpperCase();
         else if (k === "--nlc-dir") a.nlcDir = v();
         else if (k === "--verbose") a.verbose = true;
         else throw new Error(`unknown argument ${k}`);
@@ -152,6 +157,8 @@ async function makeContext(sequences) {
         sequences,
         threads: { ideal: args.threads, min: args.threads },
         flashAttention: args.flashAttention,          // default off: the anchor runs used flash_attn = 0
+        experimentalKvCacheKeyType: args.cacheTypeK,
+        experimentalKvCacheValueType: args.cacheTypeV,
         batching: { dispatchSchedule },
         ignoreMemorySafetyChecks: true
     });
@@ -286,7 +293,7 @@ const out = {
     gen_tokens: G,
     reps: args.reps,
     flash_attention: args.flashAttention,
-    kv_cache: "f16, per-sequence streams (kv_unified=false)",
+    kv_cache: `K ${args.cacheTypeK.toLowerCase()}, V ${args.cacheTypeV.toLowerCase()}, per-sequence streams (kv_unified=false)`,
     prefill_tokens_per_s: r1(median(prefillRuns)),
     prefill_runs: prefillRuns.map(r1),
     prefill_decode_batch_sizes: histogram(prefillBatches),
