@@ -53,19 +53,9 @@ final class PanelTiles {
     }
 
     /**
-     * Panel rows {@code 0 .. rowCount-1} (rows {@code r ..} of the matrix, {@code rowCount <= 2}) times
-     * tokens {@code t .. t+tokenCount-1} ({@code tokenCount <= 5}). A partial tile computes its missing
-     * rows and tokens as copies of the last real one and stores only the real ones: a few wasted FMAs
-     * at the edge instead of a slow single-chain edge path.
+     * {@link #tile4x5Span} for the 2x5 tile (panel rows {@code 0 .. rowCount-1}, {@code rowCount <= 2}); its
+     * accumulators take the 4x5 tile's slots of rows 0 and 1.
      */
-    static void tile2x5(float[] panel, int rowCount, int cols, float[] x, int xStride, int t, int tokenCount,
-                        float[] y, int yStride, int r) {
-        int stored = MAX_ROWS * cols;
-        tile2x5Span(panel, rowCount, cols, 0, cols - cols % LANES, x, xStride, t, tokenCount, panel, stored);
-        finishStored(panel, panel, stored, rowCount, cols, x, xStride, t, tokenCount, y, yStride, r);
-    }
-
-    /** {@link #tile4x5Span} for the 2x5 tile; its accumulators take the 4x5 tile's slots of rows 0 and 1. */
     static void tile2x5Span(float[] panel, int rowCount, int cols, int c0, int c1, float[] x, int xStride, int t,
                             int tokenCount, float[] accs, int accOff) {
         int p0 = 0;
@@ -155,8 +145,8 @@ final class PanelTiles {
 
     /**
      * Panel rows {@code 0 .. rowCount-1} ({@code rowCount <= 4}) times tokens {@code t .. t+tokenCount-1}
-     * ({@code tokenCount <= 5}): the tile for 32 vector registers. Missing rows and tokens are computed as
-     * copies of the last real one, as in {@link #tile2x5}.
+     * ({@code tokenCount <= 5}), all columns: the tile for 32 vector registers (the batched product runs it span
+     * by span, {@link #tileSpan}; a decode batch of 3 or 4 tokens runs it whole).
      */
     static void tile4x5(float[] panel, int rowCount, int cols, float[] x, int xStride, int t, int tokenCount,
                         float[] y, int yStride, int r) {
@@ -170,7 +160,9 @@ final class PanelTiles {
      * from {@code accOff} (token-major, 4 rows each): read back unless {@code c0 == 0}, where they start at zero,
      * and written back after. A tile run over consecutive spans computes the bits of one run over all columns:
      * an accumulator stored and loaded is the same value. Spans let a panel stretch stay in L1 across the tiles
-     * of a token block instead of each tile streaming whole rows from L2.
+     * of a token block instead of each tile streaming whole rows from L2. A partial tile computes its missing rows
+     * and tokens as copies of the last real one, and {@link #finishStored} stores only the real ones: a few wasted
+     * FMAs at the edge instead of a slow single-chain edge path.
      */
     static void tile4x5Span(float[] panel, int rowCount, int cols, int c0, int c1, float[] x, int xStride, int t,
                             int tokenCount, float[] accs, int accOff) {
@@ -246,70 +238,7 @@ final class PanelTiles {
             a24 = FloatVector.fromArray(FLOATS, accs, accOff + 18 * LANES);
             a34 = FloatVector.fromArray(FLOATS, accs, accOff + 19 * LANES);
         }
-        // NOTE: two column vectors per iteration: JDK 17's C2 does not unroll this loop itself (in L1, one core:
-        // 125 GFLOP/s as written once, 143 twice; four times made C2 give up on the method, 1.4 GFLOP/s)
-        int cEven = c0 + (c1 - c0) / (2 * LANES) * (2 * LANES);
-        for (int c = c0; c < cEven; c += 2 * LANES) {
-            FloatVector w0 = FloatVector.fromArray(FLOATS, panel, p0 + c);
-            FloatVector w1 = FloatVector.fromArray(FLOATS, panel, p1 + c);
-            FloatVector w2 = FloatVector.fromArray(FLOATS, panel, p2 + c);
-            FloatVector w3 = FloatVector.fromArray(FLOATS, panel, p3 + c);
-            FloatVector v = FloatVector.fromArray(FLOATS, x, x0 + c);
-            a00 = w0.fma(v, a00);
-            a10 = w1.fma(v, a10);
-            a20 = w2.fma(v, a20);
-            a30 = w3.fma(v, a30);
-            v = FloatVector.fromArray(FLOATS, x, x1 + c);
-            a01 = w0.fma(v, a01);
-            a11 = w1.fma(v, a11);
-            a21 = w2.fma(v, a21);
-            a31 = w3.fma(v, a31);
-            v = FloatVector.fromArray(FLOATS, x, x2 + c);
-            a02 = w0.fma(v, a02);
-            a12 = w1.fma(v, a12);
-            a22 = w2.fma(v, a22);
-            a32 = w3.fma(v, a32);
-            v = FloatVector.fromArray(FLOATS, x, x3 + c);
-            a03 = w0.fma(v, a03);
-            a13 = w1.fma(v, a13);
-            a23 = w2.fma(v, a23);
-            a33 = w3.fma(v, a33);
-            v = FloatVector.fromArray(FLOATS, x, x4 + c);
-            a04 = w0.fma(v, a04);
-            a14 = w1.fma(v, a14);
-            a24 = w2.fma(v, a24);
-            a34 = w3.fma(v, a34);
-            w0 = FloatVector.fromArray(FLOATS, panel, p0 + c + LANES);
-            w1 = FloatVector.fromArray(FLOATS, panel, p1 + c + LANES);
-            w2 = FloatVector.fromArray(FLOATS, panel, p2 + c + LANES);
-            w3 = FloatVector.fromArray(FLOATS, panel, p3 + c + LANES);
-            v = FloatVector.fromArray(FLOATS, x, x0 + c + LANES);
-            a00 = w0.fma(v, a00);
-            a10 = w1.fma(v, a10);
-            a20 = w2.fma(v, a20);
-            a30 = w3.fma(v, a30);
-            v = FloatVector.fromArray(FLOATS, x, x1 + c + LANES);
-            a01 = w0.fma(v, a01);
-            a11 = w1.fma(v, a11);
-            a21 = w2.fma(v, a21);
-            a31 = w3.fma(v, a31);
-            v = FloatVector.fromArray(FLOATS, x, x2 + c + LANES);
-            a02 = w0.fma(v, a02);
-            a12 = w1.fma(v, a12);
-            a22 = w2.fma(v, a22);
-            a32 = w3.fma(v, a32);
-            v = FloatVector.fromArray(FLOATS, x, x3 + c + LANES);
-            a03 = w0.fma(v, a03);
-            a13 = w1.fma(v, a13);
-            a23 = w2.fma(v, a23);
-            a33 = w3.fma(v, a33);
-            v = FloatVector.fromArray(FLOATS, x, x4 + c + LANES);
-            a04 = w0.fma(v, a04);
-            a14 = w1.fma(v, a14);
-            a24 = w2.fma(v, a24);
-            a34 = w3.fma(v, a34);
-        }
-        for (int c = cEven; c < c1; c += LANES) {
+        for (int c = c0; c < c1; c += LANES) {
             FloatVector w0 = FloatVector.fromArray(FLOATS, panel, p0 + c);
             FloatVector w1 = FloatVector.fromArray(FLOATS, panel, p1 + c);
             FloatVector w2 = FloatVector.fromArray(FLOATS, panel, p2 + c);

@@ -114,27 +114,26 @@ abstract class PanelWeightMatrix extends WeightMatrix {
         for (int t0 = 0; t0 < nTokens; t0 += tokenBlock) {
             int count = Math.min(nTokens, t0 + tokenBlock) - t0;
             int remainder = count % PanelTiles.TILE_TOKENS;
-            int alone = remainder <= REMAINDER_BY_TOKEN ? remainder : 0;
-            int tiles = (count - alone + PanelTiles.TILE_TOKENS - 1) / PanelTiles.TILE_TOKENS;
+            int tiled = remainder <= REMAINDER_BY_TOKEN ? count - remainder : count;
+            int tiles = (tiled + PanelTiles.TILE_TOKENS - 1) / PanelTiles.TILE_TOKENS;
             float[] accs = scratch.accumulators(tiles * PanelTiles.TILE_ACCUMULATOR_FLOATS);
             for (int r = rowStart; r < rowEnd; r += PanelTiles.TILE_ROWS) {
                 int rowCount = Math.min(PanelTiles.TILE_ROWS, rowEnd - r);
                 unpackRows(scratch, r, rowCount, panel, 0);
                 int c0 = 0;
-                do {
+                do { // at least once: a span of no columns still zeroes the accumulators
                     int c1 = Math.min(vectorCols, c0 + span);
                     for (int k = 0; k < tiles; k++) {
-                        int t = t0 + k * PanelTiles.TILE_TOKENS;
-                        PanelTiles.tileSpan(panel, rowCount, cols, c0, c1, x, xStride, t, tileTokens(count - alone, k),
-                                accs, k * PanelTiles.TILE_ACCUMULATOR_FLOATS);
+                        PanelTiles.tileSpan(panel, rowCount, cols, c0, c1, x, xStride, t0 + k * PanelTiles.TILE_TOKENS,
+                                tileTokens(tiled, k), accs, k * PanelTiles.TILE_ACCUMULATOR_FLOATS);
                     }
                     c0 = c1;
                 } while (c0 < vectorCols);
                 for (int k = 0; k < tiles; k++) {
                     PanelTiles.finishStored(panel, accs, k * PanelTiles.TILE_ACCUMULATOR_FLOATS, rowCount, cols, x,
-                            xStride, t0 + k * PanelTiles.TILE_TOKENS, tileTokens(count - alone, k), y, yStride, r);
+                            xStride, t0 + k * PanelTiles.TILE_TOKENS, tileTokens(tiled, k), y, yStride, r);
                 }
-                for (int t = t0 + count - alone; t < t0 + count; t++) {
+                for (int t = t0 + tiled; t < t0 + count; t++) {
                     PanelTiles.tile4x1(panel, rowCount, cols, x, xStride, t, y, yStride, r);
                 }
             }

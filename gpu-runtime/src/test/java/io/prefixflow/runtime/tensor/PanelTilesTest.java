@@ -40,30 +40,38 @@ class PanelTilesTest {
         assertArrayEquals(oneByOne, wide, "4x5 tile, " + rowCount + " rows, " + tokenCount + " tokens");
 
         // the batched product's form: the columns cut into random spans, accumulators carried in memory
-        int vectorCols = cols - cols % SimdLanes.LANES;
         int spanVectors = 1 + random.nextInt(8);
-        int accOff = random.nextInt(5);
+        float[] spanned = overSpans(true, panel, rowCount, cols, x, xStride, firstToken, tokenCount, yStride, r,
+                spanVectors, random.nextInt(5), ySize);
+        assertArrayEquals(oneByOne, spanned, "4x5 tile over spans of " + spanVectors + " vectors, " + rowCount
+                + " rows, " + tokenCount + " tokens");
+        if (rowCount <= 2) {
+            float[] narrow = overSpans(false, panel, rowCount, cols, x, xStride, firstToken, tokenCount, yStride, r,
+                    spanVectors, random.nextInt(5), ySize);
+            assertArrayEquals(oneByOne, narrow, "2x5 tile over spans of " + spanVectors + " vectors, " + rowCount
+                    + " rows, " + tokenCount + " tokens");
+        }
+    }
+
+    /** The 4x5 (or 2x5) tile run span by span over all columns, accumulators at {@code accOff}, then finished. */
+    private static float[] overSpans(boolean wide, float[] panel, int rowCount, int cols, float[] x, int xStride,
+                                     int firstToken, int tokenCount, int yStride, int r, int spanVectors, int accOff,
+                                     int ySize) {
+        int vectorCols = cols - cols % SimdLanes.LANES;
         float[] accs = new float[accOff + PanelTiles.TILE_ACCUMULATOR_FLOATS];
-        float[] spanned = new float[ySize];
         int c0 = 0;
         do {
             int c1 = Math.min(vectorCols, c0 + spanVectors * SimdLanes.LANES);
-            if (rowCount <= 2 && seed % 2 == 0) {
-                PanelTiles.tile2x5Span(panel, rowCount, cols, c0, c1, x, xStride, firstToken, tokenCount, accs, accOff);
-            } else {
+            if (wide) {
                 PanelTiles.tile4x5Span(panel, rowCount, cols, c0, c1, x, xStride, firstToken, tokenCount, accs, accOff);
+            } else {
+                PanelTiles.tile2x5Span(panel, rowCount, cols, c0, c1, x, xStride, firstToken, tokenCount, accs, accOff);
             }
             c0 = c1;
         } while (c0 < vectorCols);
-        PanelTiles.finishStored(panel, accs, accOff, rowCount, cols, x, xStride, firstToken, tokenCount, spanned,
-                yStride, r);
-        assertArrayEquals(oneByOne, spanned, "tile over spans of " + spanVectors + " vectors, " + rowCount
-                + " rows, " + tokenCount + " tokens");
-
-        if (rowCount <= 2) {
-            float[] narrow = new float[ySize];
-            PanelTiles.tile2x5(panel, rowCount, cols, x, xStride, firstToken, tokenCount, narrow, yStride, r);
-            assertArrayEquals(oneByOne, narrow, "2x5 tile, " + rowCount + " rows, " + tokenCount + " tokens");
-        }
+        float[] y = new float[ySize];
+        PanelTiles.finishStored(panel, accs, accOff, rowCount, cols, x, xStride, firstToken, tokenCount, y, yStride,
+                r);
+        return y;
     }
 }
