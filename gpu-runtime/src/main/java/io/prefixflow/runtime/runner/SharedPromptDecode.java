@@ -3,6 +3,7 @@ package io.prefixflow.runtime.runner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The decode workload of the throughput benchmarks ({@code bench-engine} on any backend, the GPU bench):
@@ -23,6 +24,11 @@ public final class SharedPromptDecode {
     public interface GreedyStep {
         int[] step(ForwardBatch batch);
     }
+
+    /** Speed-up from one warm-up run to the next below which the workload counts as compiled. */
+    static final double STEADY_GAIN = 0.05;
+    /** Warm-up runs of one part at most, steady or not. */
+    static final int MAX_WARM_UP_RUNS = 8;
 
     private final int blockSize;
     private final int promptLength;
@@ -109,6 +115,39 @@ public final class SharedPromptDecode {
                 batch.add(new SequenceChunk(new int[] {tokens[s]}, promptLength + i, tables.get(s)));
             }
             tokens = step.step(new ForwardBatch(batch));
+        }
+    }
+
+    /**
+     * Runs the workload until the JIT has settled: prefill, then decode at each of {@code concurrencies} for
+     * {@code decodeSteps} steps, each repeated until a run is no more than {@link #STEADY_GAIN} faster than the one
+     * before it (at least twice, at most {@link #MAX_WARM_UP_RUNS} times). One untimed run was not enough: on
+     * JDK 17 with two cores, C2 still compiled the large tile kernels during the first timed runs (F32 110M
+     * prefill 234, 252, then 322, 332 tokens/s).
+     *
+     * @return the runs each part took, prefill first, then one entry per concurrency
+     */
+    public int[] warmUp(GreedyStep step, int[] prompt, int[] concurrencies, int decodeSteps) {
+        int[] runs = new int[1 + concurrencies.length];
+        runs[0] = untilSteady(() -> prefill(step, prompt), System::nanoTime);
+        for (int i = 0; i < concurrencies.length; i++) {
+            int c = concurrencies[i];
+            runs[i + 1] = untilSteady(() -> decode(step, c, decodeSteps), System::nanoTime);
+        }
+        return runs;
+    }
+
+    /** Runs {@code run} until steady as {@link #warmUp} says, timed by {@code clockNanos}; returns the runs. */
+    static int untilSteady(Runnable run, LongSupplier clockNanos) {
+        long previousNanos = Long.MAX_VALUE;
+        for (int runs = 1; ; runs++) {
+            long start = clockNanos.getAsLong();
+            run.run();
+            long nanos = clockNanos.getAsLong() - start;
+            if (runs >= MAX_WARM_UP_RUNS || runs >= 2 && nanos * (1 + STEADY_GAIN) >= previousNanos) {
+                return runs;
+            }
+            previousNanos = nanos;
         }
     }
 

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  * c: c sequences that share one prefilled prompt (its KV blocks appear in every block table, as with
  * {@code -pps}), then {@code --decode-tokens} steps that each decode one token for all c sequences;
  * throughput is the total over the c sequences. Each figure is the median of {@code --repetitions}
- * runs after one warm-up.
+ * runs after a warm-up that repeats each part until the JIT has settled ({@link SharedPromptDecode#warmUp}).
  */
 @Command(name = "bench-engine", mixinStandardHelpOptions = true,
         description = "Measure prefill and batched decode throughput of the CPU engine.")
@@ -99,9 +99,10 @@ final class BenchEngineCommand implements Callable<Integer> {
         }
         try (ModelRunner runner = modelOptions.openRunner(model, workload.numBlocks(maxConcurrency))) {
             SharedPromptDecode.GreedyStep step = SharedPromptDecode.argmaxOf(runner);
-            err.println("warming up...");
-            workload.prefill(step, prompt);
-            workload.decode(step, Math.min(4, maxConcurrency), Math.min(8, decodeTokens));
+            err.println("warming up (each part until a run is within 5 % of the one before)...");
+            int[] warmUpRuns = workload.warmUp(step, prompt, concurrency, Math.min(16, decodeTokens));
+            ArrayNode warmUpNode = result.putArray("warm_up_runs");
+            Arrays.stream(warmUpRuns).forEach(warmUpNode::add);
             double[] prefillRates = new double[repetitions];
             for (int r = 0; r < repetitions; r++) {
                 long start = System.nanoTime();
