@@ -53,6 +53,8 @@ abstract class PanelWeightMatrix extends WeightMatrix {
      * tile still pays all of its FMAs.
      */
     private static final int REMAINDER_BY_TOKEN = 2;
+    /** A last token block shorter than this part of {@link #tokenBlock} joins the block before it. */
+    private static final int SHORT_LAST_BLOCK_PARTS = 4;
     private static final int DECODE_ROWS = PanelTiles.MAX_ROWS;
     /**
      * Tokens from which a decode batch (fewer than {@link PanelTiles#TILE_TOKENS}) runs one partial 4x5 tile
@@ -111,8 +113,8 @@ abstract class PanelWeightMatrix extends WeightMatrix {
         }
         int vectorCols = cols - cols % SimdLanes.LANES;
         int span = vectorCols <= MAX_UNSPLIT_COLS ? vectorCols : SPAN_COLS;
-        for (int t0 = 0; t0 < nTokens; t0 += tokenBlock) {
-            int count = Math.min(nTokens, t0 + tokenBlock) - t0;
+        for (int t0 = 0, count; t0 < nTokens; t0 += count) {
+            count = blockTokens(nTokens - t0);
             int remainder = count % PanelTiles.TILE_TOKENS;
             int tiled = remainder <= REMAINDER_BY_TOKEN ? count - remainder : count;
             int tiles = (tiled + PanelTiles.TILE_TOKENS - 1) / PanelTiles.TILE_TOKENS;
@@ -138,6 +140,15 @@ abstract class PanelWeightMatrix extends WeightMatrix {
                 }
             }
         }
+    }
+
+    /**
+     * Tokens of the next token block when {@code left} remain: {@link #tokenBlock}, or all of them when the rest
+     * would be a short last block (every block converts every panel again: 512 tokens of 85 made a sixth pass over
+     * the weights for 2 tokens).
+     */
+    private int blockTokens(int left) {
+        return left <= tokenBlock + tokenBlock / SHORT_LAST_BLOCK_PARTS ? left : tokenBlock;
     }
 
     /** Tokens of tile {@code k} when {@code count} tokens are cut into tiles of {@link PanelTiles#TILE_TOKENS}. */
