@@ -151,6 +151,27 @@ public final class VectorOps {
     public static void axpyRows(float[] y, int yOff, float[] a, int aOff, float[] x, int[] xOffs, int count, int n) {
         int vectorEnd = n - n % LANES;
         int i = 0;
+        // four vectors of y at once: four independent FMA chains instead of one waiting on the FMA's latency at
+        // every row (each lane still sees its rows in order)
+        for (; i + 4 * LANES <= vectorEnd; i += 4 * LANES) {
+            int y0 = yOff + i;
+            FloatVector acc0 = FloatVector.fromArray(FLOATS, y, y0);
+            FloatVector acc1 = FloatVector.fromArray(FLOATS, y, y0 + LANES);
+            FloatVector acc2 = FloatVector.fromArray(FLOATS, y, y0 + 2 * LANES);
+            FloatVector acc3 = FloatVector.fromArray(FLOATS, y, y0 + 3 * LANES);
+            for (int r = 0; r < count; r++) {
+                FloatVector scale = FloatVector.broadcast(FLOATS, a[aOff + r]);
+                int x0 = xOffs[r] + i;
+                acc0 = FloatVector.fromArray(FLOATS, x, x0).fma(scale, acc0);
+                acc1 = FloatVector.fromArray(FLOATS, x, x0 + LANES).fma(scale, acc1);
+                acc2 = FloatVector.fromArray(FLOATS, x, x0 + 2 * LANES).fma(scale, acc2);
+                acc3 = FloatVector.fromArray(FLOATS, x, x0 + 3 * LANES).fma(scale, acc3);
+            }
+            acc0.intoArray(y, y0);
+            acc1.intoArray(y, y0 + LANES);
+            acc2.intoArray(y, y0 + 2 * LANES);
+            acc3.intoArray(y, y0 + 3 * LANES);
+        }
         for (; i < vectorEnd; i += LANES) {
             FloatVector acc = FloatVector.fromArray(FLOATS, y, yOff + i);
             for (int r = 0; r < count; r++) {
