@@ -17,8 +17,9 @@ import java.util.Map;
  * @param samples       samples taken
  * @param p99Ms         p99 latency over every completion of the run
  * @param trends        per trended column, its least-squares slope per hour after the warm-up
- * @param first         the trended columns of the first sample after the warm-up
- * @param last          the trended columns of the last sample
+ * @param first         the trended columns of the first sample after the warm-up (each one's first known value: a
+ *                      p99 is unknown in an interval without completions)
+ * @param last          the trended columns of the last sample (each one's last known value)
  */
 public record SoakReport(double durationS, double ratePerSecond, long sent, long completed, String jobState,
                          long restarts, double warmUpS, int samples, double p99Ms, Map<String, LeastSquares> trends,
