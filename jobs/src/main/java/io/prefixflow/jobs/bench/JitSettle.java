@@ -2,6 +2,7 @@ package io.prefixflow.jobs.bench;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.Locale;
 
 /**
  * Waits for the JIT compiler of this JVM to go quiet before a measured run.
@@ -12,11 +13,27 @@ import java.lang.management.ManagementFactory;
  * engines then lack. A run measured while the compiler is busy measures the compiler.
  */
 public final class JitSettle {
+    /** Quiet means at most this much compiling over this window... */
+    private static final long QUIET_WINDOW_MS = 1_000;
+    private static final long QUIET_COMPILE_MS = 20;
+    /** ...and the wait gives up after this long. */
+    private static final long MAX_WAIT_MS = 30_000;
+
     /** What the wait saw. */
     public record Result(boolean settled, double waitedS, long compileMs) {
+        /** One line for the log: whether the JIT went quiet, after how long, and how much it compiled meanwhile. */
+        public String summary() {
+            return String.format(Locale.ROOT, "JIT %s after %.1f s (%d ms of compiling meanwhile)",
+                    settled ? "quiet" : "still compiling", waitedS, compileMs);
+        }
     }
 
     private JitSettle() {
+    }
+
+    /** {@link #await} with the benchmarks' settings: at most 20 ms of compiling in a second, 30 s at most. */
+    public static Result awaitBeforeMeasuring() throws InterruptedException {
+        return await(QUIET_WINDOW_MS, QUIET_COMPILE_MS, MAX_WAIT_MS);
     }
 
     /**

@@ -58,11 +58,6 @@ import picocli.CommandLine.Spec;
             "(input / output / shared tokens, groups): generation 32/256/-/-, summarization 768/32/-/-,",
             "qa 32/32/512/4 documents, conversation 48/48/-/8 sessions, shared-prefix 32/16/256/4 groups."})
 final class BenchCommand implements Callable<Integer> {
-    /** Before a measured run: wait until the JIT compiled at most this much over this window, up to the last. */
-    private static final long JIT_QUIET_WINDOW_MS = 1_000;
-    private static final long JIT_QUIET_COMPILE_MS = 20;
-    private static final long JIT_MAX_WAIT_MS = 30_000;
-
     @Spec
     CommandSpec spec;
 
@@ -288,9 +283,7 @@ final class BenchCommand implements Callable<Integer> {
                 BenchRun.execute(stack.clientProperties(), topics, warmUp, new double[warmUp.size()], timeout, alive,
                         "warm-up");
             }
-            JitSettle.Result jit = JitSettle.await(JIT_QUIET_WINDOW_MS, JIT_QUIET_COMPILE_MS, JIT_MAX_WAIT_MS);
-            spec.commandLine().getErr().printf(Locale.ROOT, "JIT %s after %.1f s (%d ms of compiling meanwhile)%n",
-                    jit.settled() ? "quiet" : "still compiling", jit.waitedS(), jit.compileMs());
+            spec.commandLine().getErr().println(JitSettle.awaitBeforeMeasuring().summary());
             return measure(v, stack.clientProperties(), topics, workloadSpec, tokenizer, objectives, alive,
                     workloadConfig);
         } catch (LocalStack.JobFailedException e) {

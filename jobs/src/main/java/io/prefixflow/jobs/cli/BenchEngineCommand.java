@@ -11,7 +11,6 @@ import io.prefixflow.runtime.runner.ModelRunner;
 import io.prefixflow.runtime.runner.SharedPromptDecode;
 import java.io.PrintWriter;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,10 +32,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench-engine", mixinStandardHelpOptions = true,
         description = "Measure prefill and batched decode throughput of the CPU engine.")
 final class BenchEngineCommand implements Callable<Integer> {
-    private static final long JIT_QUIET_WINDOW_MS = 1_000;
-    private static final long JIT_QUIET_COMPILE_MS = 20;
-    private static final long JIT_MAX_WAIT_MS = 30_000;
-
     @Spec
     CommandSpec spec;
 
@@ -110,9 +105,8 @@ final class BenchEngineCommand implements Callable<Integer> {
             ArrayNode warmUpNode = result.putArray("warm_up_runs");
             Arrays.stream(warmUpRuns).forEach(warmUpNode::add);
             // then, as bench does, until the compiler threads stop taking the cores the timed runs need
-            JitSettle.Result jit = JitSettle.await(JIT_QUIET_WINDOW_MS, JIT_QUIET_COMPILE_MS, JIT_MAX_WAIT_MS);
-            err.printf(Locale.ROOT, "JIT %s after %.1f s (%d ms of compiling meanwhile)%n",
-                    jit.settled() ? "quiet" : "still compiling", jit.waitedS(), jit.compileMs());
+            JitSettle.Result jit = JitSettle.awaitBeforeMeasuring();
+            err.println(jit.summary());
             result.put("jit_quiet_after_warm_up", jit.settled());
             double[] prefillRates = new double[repetitions];
             for (int r = 0; r < repetitions; r++) {

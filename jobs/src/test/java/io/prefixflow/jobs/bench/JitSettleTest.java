@@ -12,6 +12,7 @@ class JitSettleTest {
         JitSettle.Result quiet = JitSettle.await(200, Long.MAX_VALUE, 10_000);
         assertTrue(quiet.settled(), quiet.toString());
         assertTrue(quiet.waitedS() >= 0.2 && quiet.waitedS() < 10, quiet.toString());
+        assertTrue(quiet.summary().startsWith("JIT quiet after "), quiet.summary());
     }
 
     @Test
@@ -20,5 +21,6 @@ class JitSettleTest {
         JitSettle.Result busy = JitSettle.await(100, -1, 300);
         assertFalse(busy.settled(), busy.toString());
         assertTrue(busy.waitedS() >= 0.3 && busy.compileMs() >= 0, busy.toString());
+        assertTrue(busy.summary().startsWith("JIT still compiling after "), busy.summary());
     }
 }
