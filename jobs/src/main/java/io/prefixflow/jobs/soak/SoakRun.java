@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -149,29 +147,9 @@ public final class SoakRun {
         double warmUpS = settings.warmUpSeconds();
         Map<String, LeastSquares> trends = Trends.perHour(samples, warmUpS);
         List<Sample> steady = Trends.afterWarmUp(samples, warmUpS);
-        Map<String, Double> first = knownTrendedColumns(steady);
-        List<Sample> backwards = new ArrayList<>(steady);
-        Collections.reverse(backwards);
-        Map<String, Double> last = knownTrendedColumns(backwards);
         return new SoakReport(durationS, settings.ratePerSecond(), tracker.sentCount(), tracker.completedCount(),
                 state, restarts, warmUpS, samples.size(), LatencyTracker.quantile(tracker.all(), 0.99), trends,
-                first, last);
-    }
-
-    /**
-     * Each trended column's value in the first of {@code samples} that knows it (NaN where none does): a p99 is
-     * unknown in an interval without completions, which on a slow machine can be the first one after the warm-up.
-     */
-    private static Map<String, Double> knownTrendedColumns(List<Sample> samples) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (Sample s : samples) {
-            s.columns().forEach((k, v) -> {
-                if (Sample.trended(k) && (!out.containsKey(k) || !Double.isFinite(out.get(k)))) {
-                    out.put(k, v);
-                }
-            });
-        }
-        return out;
+                Trends.firstKnown(steady), Trends.lastKnown(steady));
     }
 
     private void write(List<Sample> samples, SoakReport report) throws IOException {

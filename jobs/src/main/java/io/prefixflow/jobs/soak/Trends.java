@@ -1,5 +1,7 @@
 package io.prefixflow.jobs.soak;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,29 @@ final class Trends {
             }
         }
         return out;
+    }
+
+    /**
+     * Each trended column's first known value in {@code samples} (NaN where none knows it): a p99 is unknown in an
+     * interval without completions, which on a slow machine can be the first one after the warm-up.
+     */
+    static Map<String, Double> firstKnown(List<Sample> samples) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Sample s : samples) {
+            s.columns().forEach((column, value) -> {
+                if (Sample.trended(column)) {
+                    out.merge(column, value, (known, next) -> Double.isNaN(known) ? next : known);
+                }
+            });
+        }
+        return out;
+    }
+
+    /** Each trended column's last known value in {@code samples}, as {@link #firstKnown} from the end. */
+    static Map<String, Double> lastKnown(List<Sample> samples) {
+        List<Sample> backwards = new ArrayList<>(samples);
+        Collections.reverse(backwards);
+        return firstKnown(backwards);
     }
 
     static List<Sample> afterWarmUp(List<Sample> samples, double warmUpS) {

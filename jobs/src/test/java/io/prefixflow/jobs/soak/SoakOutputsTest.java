@@ -1,6 +1,7 @@
 package io.prefixflow.jobs.soak;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -32,6 +33,17 @@ class SoakOutputsTest {
         SoakChart.write(file, List.of(sample(10, Double.NaN), sample(20, 123.5), sample(30, 130)), 12);
         byte[] png = Files.readAllBytes(file);
         assertTrue(png.length > 10_000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G');
+    }
+
+    @Test
+    void firstAndLastAreEachColumnsFirstAndLastKnownValue() {
+        List<Sample> samples = List.of(sample(10, Double.NaN), sample(20, 123.5), sample(30, 130),
+                sample(40, Double.NaN));
+        assertEquals(123.5, Trends.firstKnown(samples).get("p99_ms"), "the first interval had no completion");
+        assertEquals(130, Trends.lastKnown(samples).get("p99_ms"), "nor did the last");
+        assertEquals(2, Trends.firstKnown(samples).get("kv_cached_blocks"), "known from the first sample on");
+        assertTrue(Double.isNaN(Trends.firstKnown(List.of(sample(10, Double.NaN))).get("p99_ms")), "never known");
+        assertFalse(Trends.firstKnown(samples).containsKey("sent"), "only trended columns");
     }
 
     @Test
