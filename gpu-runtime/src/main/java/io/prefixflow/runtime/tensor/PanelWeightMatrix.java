@@ -144,8 +144,8 @@ abstract class PanelWeightMatrix extends WeightMatrix {
 
     /**
      * Tokens of the next token block when {@code left} remain: {@link #tokenBlock}, or all of them when the rest
-     * would be a short last block (every block converts every panel again: 512 tokens of 85 made a sixth pass over
-     * the weights for 2 tokens).
+     * would be a short last block (every block converts every panel again: 512 tokens in blocks of 85 made a seventh
+     * pass over the weights for the last 2 tokens).
      */
     private int blockTokens(int left) {
         return left <= tokenBlock + tokenBlock / SHORT_LAST_BLOCK_PARTS ? left : tokenBlock;
